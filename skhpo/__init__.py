@@ -1,0 +1,15 @@
+"""skhpo: smarter hyperparameter search as drop-in replacements for GridSearchCV."""
+
+from ._searches import BayesSearchCV, CoordinateSearchCV, EvolutionarySearchCV, TPESearchCV
+from .space import Categorical, Integer, Real
+
+__all__ = [
+    "BayesSearchCV",
+    "Categorical",
+    "CoordinateSearchCV",
+    "EvolutionarySearchCV",
+    "Integer",
+    "Real",
+    "TPESearchCV",
+]
+__version__ = "0.1.0.dev0"

@@ -1,0 +1,31 @@
+"""The only module that touches scikit-learn's private search machinery.
+
+skhpo builds on ``BaseSearchCV`` and its ``_run_search(evaluate_candidates)``
+extension point, and declares its parameters' constraints with scikit-learn's
+parameter validation (``Interval``), as scikit-learn's own searches do.  Two
+more private details are relied on, both here and both covered by tests that
+fail loudly if scikit-learn changes them:
+
+* ``BaseSearchCV._format_results(candidate_params, n_splits, out, more_results)``
+  turns per-fit outputs into ``cv_results_``; skhpo wraps it to keep rows of
+  batches that scikit-learn refused to record (every fit failed) and, later,
+  rows restored from a checkpoint.
+* ``evaluate_candidates`` raises ``ValueError("All the N fits failed...")`` when
+  every fit of one call failed (scikit-learn >= 1.1); a sequential search must
+  survive that and raise only when every fit of the whole search failed.
+"""
+
+from __future__ import annotations
+
+from sklearn.model_selection._search import BaseSearchCV
+from sklearn.utils._param_validation import Interval, StrOptions
+
+__all__ = ["BaseSearchCV", "Interval", "StrOptions", "is_all_fits_failed_error"]
+
+
+def is_all_fits_failed_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is scikit-learn's "every fit of this call failed" error."""
+    message = str(exc).lstrip()
+    return (
+        isinstance(exc, ValueError) and message.startswith("All the") and "fits failed" in message
+    )

@@ -1,0 +1,321 @@
+"""One run of a search: ask the strategy, evaluate a batch, tell it the scores.
+
+:class:`SearchRun` is what ``_run_search`` drives.  It owns everything that
+lives for one ``fit``: the parsed space, the strategy, the CV splits (made once
+and replayed, so every batch is scored on the same folds), the keys of the
+candidates already evaluated (no candidate is evaluated twice), the stopping
+rules and sklearn's callback contexts.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from sklearn.exceptions import FitFailedWarning
+from sklearn.utils import check_random_state
+
+from ._compat import is_all_fits_failed_error
+from .callbacks import SearchState
+from .space import SearchSpace
+from .space._space import _ENUMERATION_LIMIT
+
+__all__ = ["SearchRun"]
+
+#: Name of the ``cv_results_`` column telling which batch evaluated each row.
+BATCH_KEY = "batch"
+# Times a strategy is asked again when its proposals repeat evaluated candidates.
+_ASK_RETRIES = 3
+
+
+class FixedSplits:
+    """A CV splitter that splits once and then replays those same splits.
+
+    ``evaluate_candidates`` calls ``cv.split`` on every call; a shuffling splitter
+    without a ``random_state`` would give each batch other folds, making scores of
+    different batches incomparable.
+    """
+
+    def __init__(self, cv: Any) -> None:
+        self.cv = cv
+        self.splits: list | None = None
+
+    def split(self, X: Any, y: Any = None, **params: Any):
+        if self.splits is None:
+            self.splits = list(self.cv.split(X, y, **params))
+        return iter(self.splits)
+
+    def get_n_splits(self, X: Any = None, y: Any = None, **params: Any) -> int:
+        return self.cv.get_n_splits(X, y, **params)
+
+
+class SearchRun:
+    """The state of one search, from the first batch to the last.
+
+    Parameters
+    ----------
+    search : BaseStrategySearchCV
+        The search being fitted (its parameters are read, never changed).
+    evaluate_candidates : callable
+        From ``BaseSearchCV.fit``.
+    callback_ctx : sklearn.callback.CallbackContext or None
+        scikit-learn's callback context (scikit-learn >= 1.9), else None.
+    """
+
+    def __init__(self, search: Any, evaluate_candidates: Callable, callback_ctx: Any) -> None:
+        self.search = search
+        self.evaluate_candidates = evaluate_candidates
+        self.space = SearchSpace(search.param_distributions)
+        check_param_names(search.estimator, self.space)
+        self.initial = _encode_initial(self.space, search.initial_params)
+        self.metric = optimised_metric(search)
+        strategy_seed, fill_seed = np.random.SeedSequence(_entropy(search.random_state)).spawn(2)
+        self.strategy = search._make_strategy(self.space, np.random.default_rng(strategy_seed))
+        self.fill_rng = np.random.default_rng(fill_seed)
+        self.batch_size = search.batch_size or self.strategy.default_batch_size
+        self.n_iter = search.n_iter
+        if self.space.size < self.n_iter:
+            warnings.warn(
+                f"The search space has only {self.space.size} candidates, fewer than "
+                f"n_iter={self.n_iter}: the search evaluates each of them once.",
+                UserWarning,
+            )
+        self.cv = FixedSplits(search._checked_cv_orig)
+        self.callbacks = _as_list(search.callbacks)
+        self.evaluated_keys: set[bytes] = set()
+        self.scores: list[float] = []
+        self.params: list[dict] = []
+        self.results: dict = {}
+        self.n_batches = 0
+        self.all_failed_error: ValueError | None = None
+        self.start = time.monotonic()
+        self.search_ctx = None
+        if callback_ctx is not None:
+            self.search_ctx = callback_ctx.subcontext(
+                task_name="search", max_subtasks=-(-self.n_iter // self.batch_size)
+            ).call_on_fit_task_begin(estimator=search)
+
+    # -- the loop --------------------------------------------------------------------
+    def run(self) -> None:
+        """Evaluate batches until ``n_iter``, exhaustion, or a stopping rule."""
+        stop = False
+        while not stop and len(self.scores) < self.n_iter and not self._out_of_time():
+            X = self._next_batch(min(self.batch_size, self.n_iter - len(self.scores)))
+            if not len(X):
+                break  # a finite space is exhausted
+            stop = self._evaluate(X)
+        if self.search_ctx is not None:
+            self.search_ctx.call_on_fit_task_end(estimator=self.search)
+        self._finish()
+
+    def _next_batch(self, n: int) -> np.ndarray:
+        if len(self.initial):
+            X, self.initial = self.initial[:n], self.initial[n:]
+            return X
+        return self._propose(n)
+
+    def _out_of_time(self) -> bool:
+        max_time = self.search.max_time
+        return max_time is not None and time.monotonic() - self.start >= max_time
+
+    def _propose(self, n: int) -> np.ndarray:
+        """``n`` new candidates: the strategy's, then random ones for any it repeated."""
+        n = int(min(n, self.space.size - len(self.evaluated_keys)))
+        chosen: list[np.ndarray] = []
+        chosen_keys: set[bytes] = set()
+
+        def keep(X: np.ndarray) -> None:
+            for x, key in zip(X, self.space.keys(X)):
+                if len(chosen) < n and key not in self.evaluated_keys and key not in chosen_keys:
+                    chosen.append(x)
+                    chosen_keys.add(key)
+
+        for _ in range(_ASK_RETRIES):
+            if len(chosen) == n:
+                break
+            pending = np.array(chosen) if chosen else None
+            keep(self.space.canonical(self.strategy.ask(n - len(chosen), pending), self.fill_rng))
+        for _ in range(10):  # random fill-ins for what the strategy could not give
+            if len(chosen) == n:
+                break
+            keep(self.space.sample(2 * (n - len(chosen)), self.fill_rng))
+        if len(chosen) < n and self.space.size <= _ENUMERATION_LIMIT:
+            keep(self.fill_rng.permutation(self.space.enumerate()))
+        return np.array(chosen).reshape(len(chosen), self.space.n_columns)
+
+    def _evaluate(self, X: np.ndarray) -> bool:
+        """Evaluate one batch, tell the strategy; return whether to stop."""
+        params = self.space.decode(X)
+        more_results = {BATCH_KEY: [self.n_batches] * len(params)}
+        batch_ctx, ctx_kwargs = None, {}
+        if self.search_ctx is not None:
+            batch_ctx = self.search_ctx.subcontext(
+                task_name="batch",
+                max_subtasks=len(params) * self.search.n_splits_,
+                sequential_subtasks=False,
+            ).call_on_fit_task_begin(estimator=self.search)
+            ctx_kwargs = {"callback_ctx": batch_ctx}
+        try:
+            self.results = self.evaluate_candidates(
+                params, cv=self.cv, more_results=more_results, **ctx_kwargs
+            )
+            y, y_std = self._batch_scores(self.n_batches)
+        except ValueError as exc:
+            if not is_all_fits_failed_error(exc):
+                raise
+            y, y_std = self._record_failed_batch(params, more_results, exc)
+        self.n_batches += 1
+        self.evaluated_keys.update(self.space.keys(X))
+        self.scores.extend(y.tolist())
+        self.params.extend(params)
+        self.strategy.tell(X, y, y_std)
+        stop = batch_ctx is not None and bool(batch_ctx.call_on_fit_task_end(estimator=self.search))
+        state = self._state()
+        if self.search.verbose > 0:
+            _report(state, self.n_batches)
+        # Every callback sees every batch, even after one of them asked to stop.
+        return bool([cb(state) for cb in self.callbacks].count(True)) or stop
+
+    def _batch_scores(self, batch: int) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and std of the optimised metric for the rows of ``batch``."""
+        if f"mean_test_{self.metric}" not in self.results:
+            # A callable scoring that returned a dict: only now do we know it is multi-metric.
+            raise ValueError(
+                "scoring returned several metrics; set refit to the name of the one "
+                f"to optimise (one of {_metric_names(self.results)}), "
+                f"got refit={self.search.refit!r}"
+            )
+        rows = np.flatnonzero(np.asarray(self.results[BATCH_KEY]) == batch)
+        return (
+            np.asarray(self.results[f"mean_test_{self.metric}"], dtype=float)[rows],
+            np.asarray(self.results[f"std_test_{self.metric}"], dtype=float)[rows],
+        )
+
+    def _record_failed_batch(
+        self, params: list[dict], more_results: dict, exc: ValueError
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Keep a batch whose every fit failed: its rows, a warning, and its scores."""
+        self.all_failed_error = exc
+        self.search._failed_rows.append((len(self.scores), params, more_results, str(exc)))
+        warnings.warn(str(exc), FitFailedWarning)
+        error_score = float(self.search.error_score)
+        return np.full(len(params), error_score), np.full(len(params), np.nan)
+
+    def _state(self) -> SearchState:
+        scores = np.array(self.scores, dtype=float)
+        best = int(np.argmax(np.nan_to_num(scores, nan=-np.inf))) if len(scores) else None
+        found = best is not None and not np.isnan(scores[best])
+        return SearchState(
+            n_candidates=len(scores),
+            n_iter=self.n_iter,
+            scores=scores,
+            best_score=float(scores[best]) if found else float("nan"),
+            best_params=self.params[best] if found else None,
+            elapsed=time.monotonic() - self.start,
+            cv_results=self.results,
+        )
+
+    def _finish(self) -> None:
+        """Raise if nothing ever fitted; make the final results hold every row."""
+        if not self.results:
+            if self.all_failed_error is not None:
+                raise self.all_failed_error
+            raise ValueError("No candidates were evaluated (max_time too short?).")
+        if self.search._failed_rows:
+            # BaseSearchCV.fit keeps the dict the last successful call returned:
+            # refresh it in place so that rows of trailing failed batches are in it.
+            final = self.search._format_results(*self.search._last_format_args)
+            self.results.clear()
+            self.results.update(final)
+
+
+def optimised_metric(search: Any) -> str:
+    """The name of the metric whose mean CV score the strategy maximises."""
+    scoring = search.scoring
+    if isinstance(scoring, (list, tuple, set, dict)):
+        if not isinstance(search.refit, str):
+            raise ValueError(
+                "With several metrics in scoring, refit must be the name of the metric "
+                f"to optimise (one of {sorted(scoring)}), got refit={search.refit!r}."
+            )
+        return search.refit
+    if callable(scoring) and isinstance(search.refit, str):
+        return search.refit  # a callable returning a dict of metrics
+    return "score"
+
+
+def check_param_names(estimator: Any, space: SearchSpace) -> None:
+    """Raise a ``ValueError`` naming any parameter the estimator does not have.
+
+    ``step__param`` is valid when ``step`` is itself searched over estimators
+    that all have ``param`` (e.g. a pipeline step chosen among classifiers).
+    """
+    valid = set(estimator.get_params(deep=True))
+    for s, subspace in enumerate(space.subspaces):
+        for name in subspace:
+            if name in valid or _nested_in_choices(name, subspace):
+                continue
+            where = "param_distributions" + (f"[{s}]" if len(space.subspaces) > 1 else "")
+            close = sorted(v for v in valid if v.split("__")[-1] == name.split("__")[-1])
+            hint = f" Did you mean one of {close}?" if close else ""
+            raise ValueError(
+                f"{where}: {name!r} is not a parameter of {type(estimator).__name__}.{hint} "
+                "Check the list of available parameters with `estimator.get_params().keys()`."
+            )
+
+
+def _nested_in_choices(name: str, subspace: Any) -> bool:
+    prefix, _, rest = name.rpartition("__")
+    choices = getattr(subspace.get(prefix), "choices", None)
+    return bool(prefix and choices) and all(
+        hasattr(c, "get_params") and rest in c.get_params(deep=True) for c in choices
+    )
+
+
+def _encode_initial(space: SearchSpace, initial_params: Any) -> np.ndarray:
+    if initial_params is None:
+        return np.empty((0, space.n_columns))
+    try:
+        X = space.encode(initial_params)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"initial_params: {exc}") from None
+    keys = space.keys(X)
+    unique = sorted({key: i for i, key in reversed(list(enumerate(keys)))}.values())
+    if len(unique) < len(X):
+        warnings.warn(
+            f"initial_params holds {len(X) - len(unique)} repeated candidates; each is "
+            "evaluated once.",
+            UserWarning,
+        )
+    return X[unique]
+
+
+def _entropy(random_state: Any) -> int | None:
+    """A seed for numpy's SeedSequence from sklearn's ``random_state`` conventions."""
+    if random_state is None or isinstance(random_state, (int, np.integer)):
+        return None if random_state is None else int(random_state)
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+def _as_list(callbacks: Any) -> list:
+    if callbacks is None:
+        return []
+    return list(callbacks) if isinstance(callbacks, (list, tuple)) else [callbacks]
+
+
+def _metric_names(results: dict) -> list[str]:
+    return sorted(k[len("mean_test_") :] for k in results if k.startswith("mean_test_"))
+
+
+def _report(state: SearchState, n_batches: int) -> None:
+    done, total = state.n_candidates, state.n_iter
+    left = state.elapsed / done * (total - done) if done else float("nan")
+    print(
+        f"[skhpo] batch {n_batches}: {done}/{total} candidates, best score "
+        f"{state.best_score:.5g} with {state.best_params}, {state.elapsed:.1f}s elapsed, "
+        f"~{left:.0f}s left",
+        flush=True,
+    )

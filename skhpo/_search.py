@@ -1,0 +1,163 @@
+"""The base class of every skhpo search: one ``_run_search`` for all strategies.
+
+A public search is a subclass whose ``__init__`` only assigns its options and
+whose ``_make_strategy`` builds its strategy; cross-validation, scoring, refit,
+``cv_results_`` and joblib parallelism all come from scikit-learn's
+``BaseSearchCV``.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import abstractmethod
+from collections import defaultdict
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+
+from ._compat import BaseSearchCV, Interval
+from ._loop import SearchRun
+from .space import SearchSpace
+from .strategies import Strategy
+
+__all__ = ["BaseStrategySearchCV"]
+
+
+class BaseStrategySearchCV(BaseSearchCV):
+    """Base class of searches driven by an ask/tell :class:`~skhpo.strategies.Strategy`.
+
+    Subclasses implement :meth:`_make_strategy`. Parameters common to every
+    search are documented on the public classes.
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSearchCV._parameter_constraints,
+        "param_distributions": [dict, list],
+        "n_iter": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), None],
+        "initial_params": [list, None],
+        "max_time": [Interval(Real, 0, None, closed="neither"), None],
+        "callbacks": [list, callable, None],
+        "checkpoint": [str, os.PathLike, None],
+    }
+
+    def __init__(
+        self,
+        estimator: Any,
+        param_distributions: dict | list,
+        *,
+        n_iter: int = 50,
+        scoring: Any = None,
+        n_jobs: int | None = None,
+        refit: bool | str | Any = True,
+        cv: Any = None,
+        verbose: int = 0,
+        pre_dispatch: int | str = "2*n_jobs",
+        random_state: Any = None,
+        error_score: Any = np.nan,
+        return_train_score: bool = False,
+        batch_size: int | None = None,
+        initial_params: list[dict] | None = None,
+        max_time: float | None = None,
+        callbacks: list | None = None,
+        checkpoint: str | os.PathLike | None = None,
+    ) -> None:
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+        self.param_distributions = param_distributions
+        self.n_iter = n_iter
+        self.random_state = random_state
+        self.batch_size = batch_size
+        self.initial_params = initial_params
+        self.max_time = max_time
+        self.callbacks = callbacks
+        self.checkpoint = checkpoint
+
+    @abstractmethod
+    def _make_strategy(self, space: SearchSpace, rng: np.random.Generator) -> Strategy:
+        """The strategy of this search, built from the parsed space and a generator."""
+
+    def _run_search(self, evaluate_candidates: Any, callback_ctx: Any = None) -> None:
+        """Ask the strategy for batches, evaluate them, tell it the scores."""
+        if self.checkpoint is not None:
+            raise NotImplementedError("checkpoint is not supported yet.")
+        self._failed_rows: list = []
+        try:
+            SearchRun(self, evaluate_candidates, callback_ctx).run()
+        finally:
+            # Per-fit bookkeeping must not outlive the fit (nor be pickled with it).
+            del self._failed_rows
+            self.__dict__.pop("_last_format_args", None)
+
+    def _format_results(
+        self, candidate_params: list, n_splits: int, out: list, more_results: Any = None
+    ) -> dict:
+        # Rows of batches whose every fit failed never reach scikit-learn's own
+        # lists (it raises instead); splice them back in at their position.
+        self._last_format_args = (candidate_params, n_splits, out, more_results)
+        failed = getattr(self, "_failed_rows", None)
+        if failed:
+            candidate_params, out, more_results = _splice_failed_rows(
+                failed, candidate_params, n_splits, out, more_results, self.error_score
+            )
+        return super()._format_results(candidate_params, n_splits, out, more_results)
+
+
+def _splice_failed_rows(
+    failed: list,
+    candidate_params: list,
+    n_splits: int,
+    out: list,
+    more_results: Any,
+    error_score: float,
+) -> tuple[list, list, dict]:
+    """Interleave rows of failed batches with the evaluated ones, by position.
+
+    ``failed`` holds ``(position, params, more_results, message)`` per batch, where
+    ``position`` is the number of candidates evaluated before that batch.
+    """
+    template = out[0]
+
+    def failed_out(message: str) -> dict:
+        row = dict(template, fit_error=message, fit_time=np.nan, score_time=np.nan)
+        for key in ("test_scores", "train_scores"):
+            if key in template:
+                scores = template[key]
+                row[key] = (
+                    {name: error_score for name in scores}
+                    if isinstance(scores, dict)
+                    else error_score
+                )
+        return row
+
+    more_results = more_results or {}
+    params_out: list = []
+    outs: list = []
+    more: dict = defaultdict(list)
+    pending = sorted(failed, key=lambda batch: batch[0])
+    real = 0
+    while real < len(candidate_params) or pending:
+        if pending and pending[0][0] <= len(params_out):
+            _, params, batch_more, message = pending.pop(0)
+            params_out.extend(params)
+            outs.extend(failed_out(message) for _ in range(len(params) * n_splits))
+            for key in more_results:
+                more[key].extend(batch_more.get(key, [None] * len(params)))
+        else:
+            params_out.append(candidate_params[real])
+            outs.extend(out[real * n_splits : (real + 1) * n_splits])
+            for key, values in more_results.items():
+                more[key].append(values[real])
+            real += 1
+    return params_out, outs, dict(more)

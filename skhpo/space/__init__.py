@@ -1,0 +1,17 @@
+"""The search space: dimensions and the translator between dicts and arrays."""
+
+from ._convert import as_dimension
+from ._dimensions import Categorical, Dimension, Distribution, Integer, Ordinal, Real
+from ._space import Column, SearchSpace
+
+__all__ = [
+    "Categorical",
+    "Column",
+    "Dimension",
+    "Distribution",
+    "Integer",
+    "Ordinal",
+    "Real",
+    "SearchSpace",
+    "as_dimension",
+]

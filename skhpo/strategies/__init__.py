@@ -1,0 +1,6 @@
+"""Search strategies: ask/tell optimisers over a SearchSpace's encoded rows."""
+
+from ._base import Strategy
+from ._random import RandomStrategy
+
+__all__ = ["RandomStrategy", "Strategy"]

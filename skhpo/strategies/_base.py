@@ -1,0 +1,85 @@
+"""The interface every search strategy implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+
+from ..space import SearchSpace
+
+__all__ = ["Strategy"]
+
+
+class Strategy(ABC):
+    """An ask/tell optimiser over the encoded rows of a :class:`SearchSpace`.
+
+    A strategy knows nothing of scikit-learn: it proposes canonical rows of the
+    space's unit-cube encoding and learns from the scores it is told. Higher
+    scores are better; ``NaN`` is a failed evaluation, worse than any score.
+    ``tell`` may be given rows the strategy never asked for (user-given starting
+    points, random fill-ins): it records them like any other.
+
+    Parameters
+    ----------
+    space : SearchSpace
+    rng : numpy.random.Generator
+        The only source of randomness, so a seeded search is reproducible.
+
+    Attributes
+    ----------
+    X : ndarray of shape (n_observations, space.n_columns)
+        Every row told so far.
+    y : ndarray of shape (n_observations,)
+        Their scores.
+    y_std : ndarray of shape (n_observations,)
+        Their standard deviations across CV folds (``NaN`` when unknown).
+    """
+
+    #: Candidates per batch when the user does not choose.
+    default_batch_size: int = 8
+
+    def __init__(self, space: SearchSpace, rng: np.random.Generator) -> None:
+        self.space = space
+        self.rng = rng
+        self.X = np.empty((0, space.n_columns))
+        self.y = np.empty(0)
+        self.y_std = np.empty(0)
+
+    @abstractmethod
+    def ask(self, n: int, pending: np.ndarray | None = None) -> np.ndarray:
+        """Propose ``n`` candidates.
+
+        Parameters
+        ----------
+        n : int
+            Number of rows to propose.
+        pending : ndarray of shape (m, n_columns), optional
+            Candidates already chosen for the current batch and not yet scored;
+            a good strategy proposes rows unlike these.
+
+        Returns
+        -------
+        ndarray of shape (n, space.n_columns)
+        """
+
+    def tell(self, X: np.ndarray, y: np.ndarray, y_std: np.ndarray | None = None) -> None:
+        """Record scored candidates.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n, space.n_columns)
+            Canonical rows.
+        y : ndarray of shape (n,)
+            Scores, higher is better, ``NaN`` for failures.
+        y_std : ndarray of shape (n,), optional
+            Spread of each score across CV folds.
+        """
+        X = np.asarray(X, dtype=float).reshape(-1, self.space.n_columns)
+        y = np.asarray(y, dtype=float).reshape(-1)
+        y_std = np.full(len(y), np.nan) if y_std is None else np.asarray(y_std, dtype=float)
+        if not len(X) == len(y) == len(y_std):
+            raise ValueError(f"tell got {len(X)} rows, {len(y)} scores and {len(y_std)} stds")
+        self.X = np.vstack([self.X, X])
+        self.y = np.concatenate([self.y, y])
+        self.y_std = np.concatenate([self.y_std, y_std])
