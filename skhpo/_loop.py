@@ -118,8 +118,10 @@ class SearchRun:
         return self._propose(n)
 
     def _out_of_time(self) -> bool:
+        # The first batch always runs, so that a stopped search still has a best candidate.
         max_time = self.search.max_time
-        return max_time is not None and time.monotonic() - self.start >= max_time
+        elapsed = time.monotonic() - self.start
+        return max_time is not None and self.n_batches > 0 and elapsed >= max_time
 
     def _propose(self, n: int) -> np.ndarray:
         """``n`` new candidates: the strategy's, then random ones for any it repeated."""

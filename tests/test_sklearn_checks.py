@@ -1,0 +1,37 @@
+"""scikit-learn's estimator checks, applied as scikit-learn applies them to its searches."""
+
+from __future__ import annotations
+
+import pytest
+from sklearn.decomposition import PCA
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.pipeline import Pipeline
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skhpo.testing import RandomStrategySearchCV
+
+# The instances and expected failures scikit-learn uses for RandomizedSearchCV
+# (sklearn/utils/_test_common/instance_generator.py).
+_COMMON = dict(cv=2, error_score="raise", random_state=0, n_iter=2)
+INSTANCES = [
+    RandomStrategySearchCV(Ridge(), {"alpha": [0.1, 1.0]}, **_COMMON),
+    RandomStrategySearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, **_COMMON),
+    RandomStrategySearchCV(
+        Pipeline([("pca", PCA()), ("ridge", Ridge())]), {"ridge__alpha": [0.1, 1.0]}, **_COMMON
+    ),
+    RandomStrategySearchCV(
+        Pipeline([("pca", PCA()), ("logisticregression", LogisticRegression())]),
+        {"logisticregression__C": [0.1, 1.0]},
+        **_COMMON,
+    ),
+]
+EXPECTED_FAILED = {
+    "check_supervised_y_2d": "DataConversionWarning not caught (as RandomizedSearchCV)",
+    "check_requires_y_none": "Doesn't fail gracefully (as RandomizedSearchCV)",
+}
+
+
+@parametrize_with_checks(INSTANCES, expected_failed_checks=lambda est: EXPECTED_FAILED)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
