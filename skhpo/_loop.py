@@ -15,7 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from sklearn.base import is_classifier
 from sklearn.exceptions import FitFailedWarning
+from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state
 
 from ._compat import is_all_fits_failed_error
@@ -37,19 +39,29 @@ class FixedSplits:
     ``evaluate_candidates`` calls ``cv.split`` on every call; a shuffling splitter
     without a ``random_state`` would give each batch other folds, making scores of
     different batches incomparable.
+
+    Parameters
+    ----------
+    cv : int, splitter, iterable or None
+        The search's ``cv`` parameter, resolved by ``check_cv`` as
+        ``BaseSearchCV.fit`` resolves it.
+    classifier : bool
+        Whether the estimator is a classifier (stratified folds for an int ``cv``).
     """
 
-    def __init__(self, cv: Any) -> None:
+    def __init__(self, cv: Any, classifier: bool) -> None:
         self.cv = cv
+        self.classifier = classifier
         self.splits: list | None = None
 
     def split(self, X: Any, y: Any = None, **params: Any):
         if self.splits is None:
-            self.splits = list(self.cv.split(X, y, **params))
+            cv = check_cv(self.cv, y, classifier=self.classifier)
+            self.splits = list(cv.split(X, y, **params))
         return iter(self.splits)
 
     def get_n_splits(self, X: Any = None, y: Any = None, **params: Any) -> int:
-        return self.cv.get_n_splits(X, y, **params)
+        return check_cv(self.cv, y, classifier=self.classifier).get_n_splits(X, y, **params)
 
 
 class SearchRun:
@@ -83,7 +95,7 @@ class SearchRun:
                 f"n_iter={self.n_iter}: the search evaluates each of them once.",
                 UserWarning,
             )
-        self.cv = FixedSplits(search._checked_cv_orig)
+        self.cv = FixedSplits(search.cv, is_classifier(search.estimator))
         self.callbacks = _as_list(search.callbacks)
         self.evaluated_keys: set[bytes] = set()
         self.scores: list[float] = []
