@@ -39,6 +39,9 @@ numpydoc_show_class_members = False
 
 # -- doctest --------------------------------------------------------------------------
 doctest_global_setup = "import numpy as np"
+# Only the pages' ``.. doctest::`` blocks: docstring examples are run by pytest
+# (``--doctest-modules``) in their module's namespace.
+doctest_test_doctest_blocks = ""
 
 # -- HTML -----------------------------------------------------------------------------
 html_theme = "alabaster"

@@ -82,7 +82,7 @@ class SearchRun:
         self.evaluate_candidates = evaluate_candidates
         self.space = SearchSpace(search.param_distributions)
         check_param_names(search.estimator, self.space)
-        self.initial = _encode_initial(self.space, search.initial_params)
+        self.initial, self.initial_params = _encode_initial(self.space, search.initial_params)
         self.metric = optimised_metric(search)
         strategy_seed, fill_seed = np.random.SeedSequence(_entropy(search.random_state)).spawn(2)
         self.strategy = search._make_strategy(self.space, np.random.default_rng(strategy_seed))
@@ -93,6 +93,12 @@ class SearchRun:
             warnings.warn(
                 f"The search space has only {self.space.size} candidates, fewer than "
                 f"n_iter={self.n_iter}: the search evaluates each of them once.",
+                UserWarning,
+            )
+        if len(self.initial) > self.n_iter:
+            warnings.warn(
+                f"initial_params holds {len(self.initial)} candidates, more than "
+                f"n_iter={self.n_iter}: only the first {self.n_iter} are evaluated.",
                 UserWarning,
             )
         self.cv = FixedSplits(search.cv, is_classifier(search.estimator))
@@ -115,19 +121,22 @@ class SearchRun:
         """Evaluate batches until ``n_iter``, exhaustion, or a stopping rule."""
         stop = False
         while not stop and len(self.scores) < self.n_iter and not self._out_of_time():
-            X = self._next_batch(min(self.batch_size, self.n_iter - len(self.scores)))
+            X, params = self._next_batch(min(self.batch_size, self.n_iter - len(self.scores)))
             if not len(X):
                 break  # a finite space is exhausted
-            stop = self._evaluate(X)
+            stop = self._evaluate(X, params)
         if self.search_ctx is not None:
             self.search_ctx.call_on_fit_task_end(estimator=self.search)
         self._finish()
 
-    def _next_batch(self, n: int) -> np.ndarray:
-        if len(self.initial):
+    def _next_batch(self, n: int) -> tuple[np.ndarray, list[dict]]:
+        """Rows and parameter dicts of the next batch (user-given points first, as given)."""
+        if len(self.initial_params):
+            params, self.initial_params = self.initial_params[:n], self.initial_params[n:]
             X, self.initial = self.initial[:n], self.initial[n:]
-            return X
-        return self._propose(n)
+            return X, [dict(p) for p in params]
+        X = self._propose(n)
+        return X, self.space.decode(X)
 
     def _out_of_time(self) -> bool:
         # The first batch always runs, so that a stopped search still has a best candidate.
@@ -160,9 +169,8 @@ class SearchRun:
             keep(self.fill_rng.permutation(self.space.enumerate()))
         return np.array(chosen).reshape(len(chosen), self.space.n_columns)
 
-    def _evaluate(self, X: np.ndarray) -> bool:
+    def _evaluate(self, X: np.ndarray, params: list[dict]) -> bool:
         """Evaluate one batch, tell the strategy; return whether to stop."""
-        params = self.space.decode(X)
         more_results = {BATCH_KEY: [self.n_batches] * len(params)}
         batch_ctx, ctx_kwargs = None, {}
         if self.search_ctx is not None:
@@ -289,9 +297,10 @@ def _nested_in_choices(name: str, subspace: Any) -> bool:
     )
 
 
-def _encode_initial(space: SearchSpace, initial_params: Any) -> np.ndarray:
+def _encode_initial(space: SearchSpace, initial_params: Any) -> tuple[np.ndarray, list[dict]]:
+    """Canonical rows and the dicts themselves of the distinct user-given candidates."""
     if initial_params is None:
-        return np.empty((0, space.n_columns))
+        return np.empty((0, space.n_columns)), []
     try:
         X = space.encode(initial_params)
     except (TypeError, ValueError) as exc:
@@ -304,7 +313,7 @@ def _encode_initial(space: SearchSpace, initial_params: Any) -> np.ndarray:
             "evaluated once.",
             UserWarning,
         )
-    return X[unique]
+    return X[unique], [initial_params[i] for i in unique]
 
 
 def _entropy(random_state: Any) -> int | None:

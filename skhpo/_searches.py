@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+from numbers import Integral, Real
+from typing import Any
+
 import numpy as np
 
+from ._compat import Interval, StrOptions
 from ._search import BaseStrategySearchCV
 from .space import SearchSpace
-from .strategies import Strategy
+from .strategies import BayesStrategy, Strategy
 
 __all__ = ["BayesSearchCV", "CoordinateSearchCV", "EvolutionarySearchCV", "TPESearchCV"]
 
@@ -47,7 +52,7 @@ _COMMON_PARAMETERS = """
         one returning True stops the search (see :mod:`skhpo.callbacks`).
     checkpoint : str, path or None, default=None
         Not supported yet: a search given one raises ``NotImplementedError``.
-"""
+{strategy_parameters}"""
 
 _ATTRIBUTES = """
     Attributes
@@ -73,15 +78,70 @@ class _NotYetBuilt(BaseStrategySearchCV):
         )
 
 
-def _document(cls: type, summary: str, default_batch_size: str) -> type:
+def _document(
+    cls: type, summary: str, default_batch_size: str, strategy_parameters: str = "",
+    examples: str = "",
+) -> type:  # fmt: skip
     cls.__doc__ = (
-        summary + _COMMON_PARAMETERS.format(default_batch_size=default_batch_size) + _ATTRIBUTES
+        summary
+        + _COMMON_PARAMETERS.format(
+            default_batch_size=default_batch_size, strategy_parameters=strategy_parameters
+        )
+        + _ATTRIBUTES
+        + examples
     )
     return cls
 
 
-class BayesSearchCV(_NotYetBuilt):
-    _issue = "Gaussian-process Bayesian optimisation"
+class BayesSearchCV(BaseStrategySearchCV):
+    _parameter_constraints: dict = {
+        **BaseStrategySearchCV._parameter_constraints,
+        "n_initial_points": [Interval(Integral, 1, None, closed="left"), None],
+        "acquisition": [StrOptions({"ei", "pi", "ucb"})],
+        "exploration": [Interval(Real, 0, None, closed="left"), None],
+    }
+
+    def __init__(
+        self,
+        estimator: Any,
+        param_distributions: dict | list,
+        *,
+        n_iter: int = 50,
+        scoring: Any = None,
+        n_jobs: int | None = None,
+        refit: bool | str | Any = True,
+        cv: Any = None,
+        verbose: int = 0,
+        pre_dispatch: int | str = "2*n_jobs",
+        random_state: Any = None,
+        error_score: Any = np.nan,
+        return_train_score: bool = False,
+        batch_size: int | None = None,
+        initial_params: list[dict] | None = None,
+        max_time: float | None = None,
+        callbacks: list | None = None,
+        checkpoint: str | os.PathLike | None = None,
+        n_initial_points: int | None = None,
+        acquisition: str = "ei",
+        exploration: float | None = None,
+    ) -> None:
+        super().__init__(
+            estimator, param_distributions, n_iter=n_iter, scoring=scoring, n_jobs=n_jobs,
+            refit=refit, cv=cv, verbose=verbose, pre_dispatch=pre_dispatch,
+            random_state=random_state, error_score=error_score,
+            return_train_score=return_train_score, batch_size=batch_size,
+            initial_params=initial_params, max_time=max_time, callbacks=callbacks,
+            checkpoint=checkpoint,
+        )  # fmt: skip
+        self.n_initial_points = n_initial_points
+        self.acquisition = acquisition
+        self.exploration = exploration
+
+    def _make_strategy(self, space: SearchSpace, rng: np.random.Generator) -> Strategy:
+        return BayesStrategy(
+            space, rng, n_initial_points=self.n_initial_points,
+            acquisition=self.acquisition, exploration=self.exploration,
+        )  # fmt: skip
 
 
 class TPESearchCV(_NotYetBuilt):
@@ -98,9 +158,43 @@ class CoordinateSearchCV(_NotYetBuilt):
 
 _document(
     BayesSearchCV,
-    "Bayesian optimisation of hyperparameters with a Gaussian-process surrogate.\n\n"
-    "    Not built yet: ``fit`` raises ``NotImplementedError``.\n",
-    "not decided yet",
+    """Bayesian optimisation of hyperparameters with a Gaussian-process surrogate.
+
+    A Latin-hypercube design first; then each batch maximises an acquisition
+    function (log expected improvement by default) of a Gaussian process fitted
+    to the CV scores so far: Matern-5/2 kernel with one length scale per input,
+    learned noise, power-warped outputs, integers and ordered choices rounded
+    inside the model, unordered choices and sub-spaces one-hot. Batches are made
+    diverse by a constant liar. Failed fits count as the worst score seen.
+""",
+    "4",
+    strategy_parameters="""    n_initial_points : int or None, default=None
+        Candidates of the initial space-filling design (after any
+        ``initial_params``); None: the number of GP inputs plus one, from 5 to 12.
+    acquisition : {"ei", "pi", "ucb"}, default="ei"
+        ``"ei"``: expected improvement, computed as log-EI so that it stays
+        informative far from the best; ``"pi"``: probability of improvement;
+        ``"ucb"``: upper confidence bound.
+    exploration : float or None, default=None
+        For ``"ei"`` and ``"pi"``, the margin over the best score to improve on,
+        in standard deviations of the scores (default 0 and 0.01); for
+        ``"ucb"``, the multiple of the posterior standard deviation (default 2).
+""",
+    examples="""
+    Examples
+    --------
+    >>> from scipy.stats import loguniform
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.svm import SVC
+    >>> from skhpo import BayesSearchCV
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = BayesSearchCV(
+    ...     SVC(), {"C": loguniform(1e-2, 1e3), "gamma": loguniform(1e-4, 1e0)},
+    ...     n_iter=12, random_state=0,
+    ... ).fit(X, y)
+    >>> bool(search.best_score_ > 0.95)
+    True
+""",
 )
 _document(
     TPESearchCV,

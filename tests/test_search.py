@@ -19,11 +19,10 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from skhpo import (
-    BayesSearchCV,
     Categorical,
     CoordinateSearchCV,
-    Integer,
     EvolutionarySearchCV,
+    Integer,
     Real,
     TPESearchCV,
 )
@@ -65,9 +64,7 @@ class ReplaySearchCV(BaseStrategySearchCV):
 def test_random_search_on_svc_exposes_gridsearch_attributes_and_ignores_n_jobs(iris):
     X, y = iris
     searches = [
-        RandomStrategySearchCV(SVC(), SVC_SPACE, n_iter=12, random_state=0, n_jobs=n_jobs).fit(
-            X, y
-        )
+        RandomStrategySearchCV(SVC(), SVC_SPACE, n_iter=12, random_state=0, n_jobs=n_jobs).fit(X, y)
         for n_jobs in (1, 2)
     ]
     one, two = searches
@@ -266,7 +263,7 @@ def test_invalid_options_raise_before_any_fit(iris, counter, params, error, matc
     assert counter.n_fits == 0
 
 
-@pytest.mark.parametrize("cls", [BayesSearchCV, TPESearchCV, EvolutionarySearchCV, CoordinateSearchCV])
+@pytest.mark.parametrize("cls", [TPESearchCV, EvolutionarySearchCV, CoordinateSearchCV])
 def test_public_searches_without_strategy_refuse_to_fit(iris, counter, cls):
     X, y = iris
     with pytest.raises(NotImplementedError, match="not built yet"):
@@ -332,7 +329,11 @@ def test_callable_scoring_returning_several_metrics_needs_refit_name(iris):
 # -- starting points, stopping --------------------------------------------------------------
 def test_initial_params_are_evaluated_first_and_repeats_once(iris):
     X, y = iris
-    start = [{"C": 3.0, "kernel": "rbf"}, {"C": 0.5, "kernel": "linear"}, {"C": 3.0, "kernel": "rbf"}]
+    start = [
+        {"C": 3.0, "kernel": "rbf"},
+        {"C": 0.5, "kernel": "linear"},
+        {"C": 3.0, "kernel": "rbf"},
+    ]
     with pytest.warns(UserWarning, match="1 repeated"):
         search = RandomStrategySearchCV(
             SVC(), {"C": Real(0.1, 10), "kernel": ["rbf", "linear"]}, n_iter=5,
@@ -449,9 +450,9 @@ def test_metadata_routing_of_sample_weight(iris):
             .set_fit_request(sample_weight=True)
             .set_score_request(sample_weight=True)
         )
-        search = RandomStrategySearchCV(
-            est, {"C": Real(0.1, 10)}, n_iter=2, random_state=0
-        ).fit(X, y, sample_weight=weights)
+        search = RandomStrategySearchCV(est, {"C": Real(0.1, 10)}, n_iter=2, random_state=0).fit(
+            X, y, sample_weight=weights
+        )
     assert search.best_estimator_.coef_.shape == (3, 4)
 
 

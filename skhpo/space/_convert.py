@@ -73,7 +73,10 @@ def _from_distribution(dist: Any) -> Dimension:
     if name is None or not hasattr(dist, "support"):
         return Distribution(dist)
     low, high = (v.item() if isinstance(v, np.generic) else v for v in dist.support())
-    if name in ("loguniform", "reciprocal") and np.isclose(dist.ppf(0.5), np.sqrt(low * high)):
+    geometric_mean = np.sqrt(low * high)
+    if name in ("loguniform", "reciprocal") and abs(dist.ppf(0.5) - geometric_mean) <= (
+        1e-9 * geometric_mean
+    ):
         # Only a log-uniform without a shift (loc=0) is log-uniform on its support.
         return Real(low, high, log=True)
     if name == "uniform":

@@ -100,11 +100,11 @@ class Dimension(ABC):
 
     def snap(self, u: np.ndarray) -> np.ndarray:
         """Canonical unit values: the representative of each value's cell."""
-        return np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
+        return np.clip(np.asarray(u, dtype=float), 0.0, 1.0) + 0.0  # + 0.0: no -0.0
 
     def codes(self, u: np.ndarray) -> np.ndarray:
         """Numbers equal for two unit values exactly when they decode to the same value."""
-        return np.round(self.snap(u), _KEY_DECIMALS)
+        return np.round(self.snap(u), _KEY_DECIMALS) + 0.0
 
     @property
     def size(self) -> float | int:
@@ -157,7 +157,11 @@ def _check_bounds(cls_name: str, low: Any, high: Any, log: Any, check: Any) -> N
         if not check(value):
             kind = "an integer" if check is _is_integer else "a real number"
             raise TypeError(f"{cls_name}: {arg} must be {kind}, got {value!r}")
-        if not np.isfinite(value):
+        try:
+            finite = np.isfinite(float(value))
+        except OverflowError:
+            finite = False
+        if not finite:
             raise ValueError(f"{cls_name}: {arg} must be finite, got {value!r}")
     if not isinstance(log, (bool, np.bool_)):
         raise TypeError(f"{cls_name}: log must be a bool, got {log!r}")
@@ -191,6 +195,10 @@ class Real(Dimension):
         self.high = float(high)
         self.log = bool(log)
         self._t_low, self._t_high = self._transform(np.array([self.low, self.high]))
+        if not self._t_low < self._t_high:
+            raise ValueError(f"Real: the log range from low={low!r} to high={high!r} is too narrow")
+        with np.errstate(over="ignore"):
+            self._span_is_finite = bool(np.isfinite(self._t_high - self._t_low))
         self._freeze()
 
     def _transform(self, x: np.ndarray) -> np.ndarray:
@@ -201,12 +209,20 @@ class Real(Dimension):
             if not self.contains(value):
                 raise ValueError(f"{value!r} is not in {self!r}")
         t = self._transform(np.asarray(values, dtype=float))
-        return np.clip((t - self._t_low) / (self._t_high - self._t_low), 0.0, 1.0)
+        if self._span_is_finite:
+            u = (t - self._t_low) / (self._t_high - self._t_low)
+        else:  # bounds near the float limits: halves do not overflow
+            u = (t / 2 - self._t_low / 2) / (self._t_high / 2 - self._t_low / 2)
+        return np.clip(u, 0.0, 1.0) + 0.0
 
     def from_unit(self, u: np.ndarray) -> list:
-        t = self._t_low + np.clip(u, 0.0, 1.0) * (self._t_high - self._t_low)
+        u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
+        if self._span_is_finite:
+            t = self._t_low + u * (self._t_high - self._t_low)
+        else:
+            t = self._t_low * (1.0 - u) + self._t_high * u
         x = np.exp(t) if self.log else t
-        return np.clip(x, self.low, self.high).tolist()
+        return (np.clip(x, self.low, self.high) + 0.0).tolist()
 
     def contains(self, value: Any) -> bool:
         return _is_real_number(value) and self.low <= value <= self.high
@@ -243,8 +259,11 @@ class Integer(_DiscreteDimension):
         self.high = int(high)
         self.log = bool(log)
         self.n_levels = self.high - self.low + 1
-        # Each integer v owns the cell [v - 1/2, v + 1/2) (in log space when log=True).
-        self._t_low, self._t_high = self._transform(np.array([self.low - 0.5, self.high + 0.5]))
+        # Each integer v owns the values that round to it: [v - 1/2, v + 1/2) on a linear
+        # scale (so a uniform unit value is a uniform integer); on a log scale the range
+        # is [low, high] in log space, so that the middle of Integer(1, 100, log=True) is 10.
+        edges = [self.low, self.high] if self.log else [self.low - 0.5, self.high + 0.5]
+        self._t_low, self._t_high = self._transform(np.array(edges, dtype=float))
         self._freeze()
 
     def _transform(self, x: np.ndarray) -> np.ndarray:
@@ -411,8 +430,9 @@ class Distribution(Dimension):
         any object with ``rvs(random_state=...)``.
     """
 
-    # Quantiles kept off 0 and 1, where unbounded distributions are infinite.
-    _EPS = 1e-9
+    # Quantiles kept off 0 and 1, where unbounded distributions are infinite; values
+    # further in the tails than these quantiles cannot be represented (or given).
+    _EPS = 1e-12
 
     def __init__(self, distribution: Any) -> None:
         if not hasattr(distribution, "rvs"):
@@ -460,7 +480,11 @@ class Distribution(Dimension):
         if not _is_real_number(value) or (self.discrete and not float(value).is_integer()):
             return False
         low, high = self.distribution.support()
-        return bool(low <= value <= high)
+        if not low <= value <= high:
+            return False
+        q = self.distribution.cdf(value)
+        q_below = self.distribution.cdf(value - 1) if self.discrete else q
+        return bool(q >= self._EPS and q_below <= 1.0 - self._EPS)
 
     def _identity(self) -> tuple:
         return (self.distribution,)

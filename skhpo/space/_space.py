@@ -290,9 +290,9 @@ class SearchSpace:
             dim = column.dimension
             if dim.ordered:
                 step = rng.normal(0.0, scale, rows.sum())
-                if dim.n_levels is not None:  # move at least to a neighbouring level
-                    step = np.sign(step) * np.maximum(np.abs(step), 1.0 / dim.n_levels)
                 Y[rows, j] = _reflect(X[rows, j] + step)
+                if isinstance(dim, _DiscreteDimension) and dim.n_levels > 1:
+                    Y[rows, j] = _at_least_one_level(dim, X[rows, j], Y[rows, j], step)
             else:
                 switch = rng.random(rows.sum()) < scale
                 k = dim.n_levels
@@ -324,6 +324,9 @@ class SearchSpace:
             else:
                 levels = [lv for lv in range(dim.n_levels) if lv != level]
             values = dim.unit_of_level(np.array(levels, dtype=np.int64))
+        elif getattr(dim, "discrete", False):  # a discrete scipy distribution: k - 1 and k + 1
+            (k,) = dim.from_unit(x[j : j + 1])
+            values = np.array([dim.to_unit([v])[0] for v in (k - 1, k + 1) if dim.contains(v)])
         else:
             values = np.array([v for v in (x[j] - step, x[j] + step) if 0.0 <= v <= 1.0])
         rows = np.repeat(x[None, :], len(values), axis=0)
@@ -341,6 +344,17 @@ class SearchSpace:
     def __repr__(self) -> str:
         subspaces = [dict(sub) for sub in self.subspaces]
         return f"SearchSpace({subspaces[0] if len(subspaces) == 1 else subspaces!r})"
+
+
+def _at_least_one_level(
+    dim: _DiscreteDimension, old: np.ndarray, new: np.ndarray, step: np.ndarray
+) -> np.ndarray:
+    """Unit values of ``new``'s levels, moved one level on from ``old`` where equal."""
+    old_level, new_level = dim.level_of(old), dim.level_of(new)
+    direction = np.where(step >= 0, 1, -1)
+    forced = old_level + direction
+    forced = np.where((forced < 0) | (forced >= dim.n_levels), old_level - direction, forced)
+    return dim.unit_of_level(np.where(new_level == old_level, forced, new_level))
 
 
 def _reflect(u: np.ndarray) -> np.ndarray:

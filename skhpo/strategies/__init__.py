@@ -1,6 +1,7 @@
 """Search strategies: ask/tell optimisers over a SearchSpace's encoded rows."""
 
 from ._base import Strategy
+from ._bayes import BayesStrategy
 from ._random import RandomStrategy
 
-__all__ = ["RandomStrategy", "Strategy"]
+__all__ = ["BayesStrategy", "RandomStrategy", "Strategy"]

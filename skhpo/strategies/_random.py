@@ -16,6 +16,7 @@ class RandomStrategy(Strategy):
     --------
     >>> import numpy as np
     >>> from skhpo.space import SearchSpace, Real
+    >>> from skhpo.strategies import RandomStrategy
     >>> space = SearchSpace({"x": Real(-1.0, 1.0)})
     >>> strategy = RandomStrategy(space, np.random.default_rng(0))
     >>> X = strategy.ask(4)

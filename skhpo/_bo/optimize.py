@@ -1,0 +1,122 @@
+"""Maximising an acquisition function over a search space.
+
+A space-filling set of random candidates plus local perturbations of the best
+observed points is scored at once; the best few are polished by L-BFGS-B along
+their continuous dimensions; the best polished candidate that was never
+evaluated (nor is pending) wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from scipy.optimize import minimize
+
+from ..space import SearchSpace
+
+__all__ = ["maximize_acquisition"]
+
+# Ordered discrete dimensions with more levels than this are polished as if
+# continuous and rounded afterwards.
+_POLISH_MIN_LEVELS = 16
+_FD_STEP = 1e-4
+
+
+def maximize_acquisition(
+    acquisition: Callable[[np.ndarray], np.ndarray],
+    space: SearchSpace,
+    rng: np.random.Generator,
+    incumbents: np.ndarray,
+    excluded: set[bytes],
+    n_random: int = 1024,
+    n_local: int = 64,
+    n_polish: int = 4,
+) -> np.ndarray | None:
+    """The canonical row, not in ``excluded``, that maximises ``acquisition``.
+
+    Parameters
+    ----------
+    acquisition : callable
+        Maps canonical rows, shape ``(m, n_columns)``, to values, shape ``(m,)``.
+    space : SearchSpace
+    rng : Generator
+    incumbents : ndarray of shape (k, n_columns)
+        Good rows around which to search locally.
+    excluded : set of bytes
+        Keys (``space.keys``) of rows that must not be proposed.
+    n_random, n_local, n_polish : int
+        Random candidates, perturbations per incumbent and scale, and polished starts.
+
+    Returns
+    -------
+    ndarray of shape (n_columns,) or None
+        None when every candidate found is excluded.
+    """
+    candidates = [space.sample(n_random, rng)]
+    for scale in (0.02, 0.1):
+        for x in incumbents:
+            candidates.append(space.perturb(np.repeat(x[None], n_local, 0), rng, scale, 0.5))
+    X = np.vstack(candidates)
+    keys = space.keys(X)
+    allowed = np.array([k not in excluded for k in keys])
+    if not allowed.any():
+        return None
+    X = X[allowed]
+    values = acquisition(X)
+    order = np.argsort(-values)
+    best_x, best_value = X[order[0]], values[order[0]]
+    polishable = _polishable_columns(space)
+    for i in order[:n_polish]:
+        x, value = _polish(acquisition, space, X[i], polishable)
+        if value > best_value and space.keys(x[None])[0] not in excluded:
+            best_x, best_value = x, value
+    return best_x
+
+
+def _polishable_columns(space: SearchSpace) -> np.ndarray:
+    return np.array(
+        [
+            j
+            for j, c in enumerate(space.columns)
+            if c.dimension.ordered
+            and not c.dimension.sample_only
+            and (c.dimension.n_levels is None or c.dimension.n_levels > _POLISH_MIN_LEVELS)
+        ],
+        dtype=np.int64,
+    )
+
+
+def _polish(
+    acquisition: Callable[[np.ndarray], np.ndarray],
+    space: SearchSpace,
+    x0: np.ndarray,
+    polishable: np.ndarray,
+) -> tuple[np.ndarray, float]:
+    """L-BFGS-B on the active continuous coordinates of ``x0``; returns (row, value)."""
+    J = polishable[~np.isnan(x0[polishable])] if len(polishable) else polishable
+    if not len(J):
+        return x0, -np.inf
+
+    def negative_with_gradient(z: np.ndarray) -> tuple[float, np.ndarray]:
+        # One batched call: the point and a forward (or, at the upper bound,
+        # backward) step along each coordinate.
+        step = np.where(z + _FD_STEP <= 1.0, _FD_STEP, -_FD_STEP)
+        rows = np.repeat(x0[None], len(J) + 1, 0)
+        rows[:, J] = z
+        rows[np.arange(1, len(J) + 1), J] += step
+        values = acquisition(rows)
+        return -values[0], -(values[1:] - values[0]) / step
+
+    result = minimize(
+        negative_with_gradient,
+        x0[J],
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(0.0, 1.0)] * len(J),
+        options={"maxiter": 30},
+    )
+    x = x0.copy()
+    x[J] = result.x
+    x = space.canonical(x[None])[0]
+    return x, float(acquisition(x[None])[0])
