@@ -246,12 +246,13 @@ class SearchRun:
             if self.all_failed_error is not None:
                 raise self.all_failed_error
             raise ValueError("No candidates were evaluated (max_time too short?).")
-        if self.search._failed_rows:
-            # BaseSearchCV.fit keeps the dict the last successful call returned:
-            # refresh it in place so that rows of trailing failed batches are in it.
-            final = self.search._format_results(*self.search._last_format_args)
-            self.results.clear()
-            self.results.update(final)
+        # BaseSearchCV.fit keeps the dict the last successful call returned: refresh
+        # it in place, so that it holds rows of trailing failed batches and warns
+        # (once) about non-finite scores.
+        self.search._quiet_format = False
+        final = self.search._format_results(*self.search._last_format_args)
+        self.results.clear()
+        self.results.update(final)
 
 
 def optimised_metric(search: Any) -> str:

@@ -9,6 +9,7 @@ whose ``_make_strategy`` builds its strategy; cross-validation, scoring, refit,
 from __future__ import annotations
 
 import os
+import warnings
 from abc import abstractmethod
 from collections import defaultdict
 from numbers import Integral, Real
@@ -93,11 +94,12 @@ class BaseStrategySearchCV(BaseSearchCV):
         if self.checkpoint is not None:
             raise NotImplementedError("checkpoint is not supported yet.")
         self._failed_rows: list = []
+        self._quiet_format = True
         try:
             SearchRun(self, evaluate_candidates, callback_ctx).run()
         finally:
             # Per-fit bookkeeping must not outlive the fit (nor be pickled with it).
-            del self._failed_rows
+            del self._failed_rows, self._quiet_format
             self.__dict__.pop("_last_format_args", None)
 
     def _format_results(
@@ -111,7 +113,12 @@ class BaseStrategySearchCV(BaseSearchCV):
             candidate_params, out, more_results = _splice_failed_rows(
                 failed, candidate_params, n_splits, out, more_results, self.error_score
             )
-        return super()._format_results(candidate_params, n_splits, out, more_results)
+        with warnings.catch_warnings():
+            if getattr(self, "_quiet_format", False):
+                # Results are formatted after every batch; warn about non-finite
+                # scores once, when the final results are formatted.
+                warnings.filterwarnings("ignore", "One or more of the .* scores are non-finite")
+            return super()._format_results(candidate_params, n_splits, out, more_results)
 
 
 def _splice_failed_rows(

@@ -13,7 +13,7 @@ from ._search import BaseStrategySearchCV
 from .space import SearchSpace
 from .strategies import RandomStrategy, Strategy
 
-__all__ = ["RandomStrategySearchCV"]
+__all__ = ["STRATEGY_CHECKS", "RandomStrategySearchCV"]
 
 
 class RandomStrategySearchCV(BaseStrategySearchCV):
@@ -25,3 +25,110 @@ class RandomStrategySearchCV(BaseStrategySearchCV):
 
     def _make_strategy(self, space: SearchSpace, rng: np.random.Generator) -> Strategy:
         return RandomStrategy(space, rng)
+
+
+# -- a conformance suite for strategies ----------------------------------------------------
+
+
+def _mixed_space() -> SearchSpace:
+    from .space import Categorical, Integer, Real
+
+    return SearchSpace(
+        {
+            "lr": Real(1e-4, 1e-1, log=True),
+            "depth": Integer(1, 12),
+            "kind": Categorical(["a", "b", None, (1, 2)]),
+            "units": [16, 32, 64, 128],
+        }
+    )
+
+
+def _conditional_space() -> SearchSpace:
+    from .space import Integer, Real
+
+    return SearchSpace(
+        [
+            {"kernel": ["rbf"], "C": Real(1e-2, 1e2, log=True), "gamma": Real(1e-3, 1, log=True)},
+            {"kernel": ["poly"], "C": Real(1e-2, 1e2, log=True), "degree": Integer(2, 5)},
+            {"kernel": ["linear"], "C": Real(1e-2, 1e2, log=True)},
+        ]
+    )
+
+
+def _score(space: SearchSpace, X: np.ndarray) -> np.ndarray:
+    """A deterministic test objective on any space: closeness of the row to 0.3."""
+    return -np.nansum((X - 0.3) ** 2, axis=1)
+
+
+def _run(strategy: Strategy, n_batches: int, batch: int, nan_every: int = 0) -> None:
+    for _ in range(n_batches):
+        X = strategy.space.canonical(strategy.ask(batch), strategy.rng)
+        y = _score(strategy.space, X)
+        if nan_every:
+            y[::nan_every] = np.nan
+        strategy.tell(X, y)
+
+
+def check_ask_returns_valid_rows(factory) -> None:
+    """``ask`` returns ``n`` rows that are (or canonicalise to) valid candidates."""
+    for space in (_mixed_space(), _conditional_space()):
+        strategy = factory(space, np.random.default_rng(0))
+        _run(strategy, 4, 3)
+        for n in (1, 5):
+            X = np.asarray(strategy.ask(n), dtype=float)
+            assert X.shape == (n, space.n_columns), X.shape
+            active = space.active(X)
+            assert np.all((X[active] >= 0) & (X[active] <= 1)), X
+            params = space.decode(space.canonical(X, np.random.default_rng(0)))
+            assert all(set(p) == set(space.subspaces[s]) for p, s in
+                       zip(params, space.subspace_index(X)))  # fmt: skip
+
+
+def check_deterministic(factory) -> None:
+    """The same seed and the same tells give the same proposals."""
+    runs = []
+    for _ in range(2):
+        strategy = factory(_mixed_space(), np.random.default_rng(42))
+        _run(strategy, 4, 3)
+        runs.append(strategy.ask(3))
+    np.testing.assert_array_equal(runs[0], runs[1])
+
+
+def check_survives_nan_scores(factory) -> None:
+    """Failed evaluations (NaN), even all of them, never break ``ask``."""
+    for nan_every in (1, 2):
+        strategy = factory(_mixed_space(), np.random.default_rng(1))
+        _run(strategy, 5, 3, nan_every=nan_every)
+        X = strategy.ask(3)
+        assert np.isfinite(X[strategy.space.active(X)]).all()
+
+
+def check_batch_is_distinct(factory) -> None:
+    """A batch holds distinct candidates, unlike any told one."""
+    space = _mixed_space()
+    strategy = factory(space, np.random.default_rng(2))
+    _run(strategy, 4, 4)
+    X = space.canonical(strategy.ask(6), strategy.rng)
+    keys = space.keys(X)
+    assert len(set(keys)) == len(keys), "batch holds repeated candidates"
+    assert not set(keys) & set(space.keys(strategy.X)), "batch repeats told candidates"
+
+
+def check_accepts_rows_it_did_not_propose(factory) -> None:
+    """``tell`` records any canonical rows (user-given points, fill-ins)."""
+    space = _conditional_space()
+    strategy = factory(space, np.random.default_rng(3))
+    X = space.sample(7, np.random.default_rng(99))
+    strategy.tell(X, _score(space, X))
+    assert len(strategy.y) == 7
+    assert strategy.ask(2).shape == (2, space.n_columns)
+
+
+STRATEGY_CHECKS = (
+    check_ask_returns_valid_rows,
+    check_deterministic,
+    check_survives_nan_scores,
+    check_batch_is_distinct,
+    check_accepts_rows_it_did_not_propose,
+)
+"""Checks every strategy passes; each takes ``factory(space, rng) -> Strategy``."""

@@ -73,12 +73,12 @@ def _from_distribution(dist: Any) -> Dimension:
     if name is None or not hasattr(dist, "support"):
         return Distribution(dist)
     low, high = (v.item() if isinstance(v, np.generic) else v for v in dist.support())
-    geometric_mean = np.sqrt(low * high)
-    if name in ("loguniform", "reciprocal") and abs(dist.ppf(0.5) - geometric_mean) <= (
-        1e-9 * geometric_mean
-    ):
+    if name in ("loguniform", "reciprocal"):
         # Only a log-uniform without a shift (loc=0) is log-uniform on its support.
-        return Real(low, high, log=True)
+        geometric_mean = np.sqrt(low * high)
+        if abs(dist.ppf(0.5) - geometric_mean) <= 1e-9 * geometric_mean:
+            return Real(low, high, log=True)
+        return Distribution(dist)
     if name == "uniform":
         return Real(low, high)
     if name == "randint":

@@ -1,0 +1,212 @@
+"""BayesSearchCV: the GP, the acquisitions, the strategy, and the public class."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.optimize import approx_fprime
+from scipy.stats import loguniform, norm
+from sklearn.exceptions import FitFailedWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+from skhpo import BayesSearchCV, Integer, Real
+from skhpo._bo.acquisition import (
+    log_expected_improvement,
+    log_probability_of_improvement,
+    upper_confidence_bound,
+)
+from skhpo._bo.gp import GaussianProcess
+from skhpo._bo.inputs import GPInputs
+from skhpo.space import SearchSpace
+from skhpo.strategies import BayesStrategy, RandomStrategy
+
+
+# -- the Gaussian process ---------------------------------------------------------------------
+def _toy(n=25, d=3, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.random((n, d))
+    y = np.sin(4 * X[:, 0]) + X[:, 1] ** 2 + 0.01 * rng.normal(size=n)
+    return X, (y - y.mean()) / y.std()
+
+
+def test_log_posterior_gradient_matches_finite_differences():
+    X, y = _toy()
+    gp = GaussianProcess()
+    gp.X, gp.y = X, y
+    gp._diff2 = ((X[:, None, :] - X[None, :, :]) ** 2).reshape(-1, X.shape[1])
+    theta = np.array([-0.5, 0.3, 1.0, 0.2, np.log(1e-2)])
+    _, grad = gp._neg_log_posterior(theta)
+    numeric = approx_fprime(theta, lambda t: gp._neg_log_posterior(t)[0], 1e-6)
+    np.testing.assert_allclose(grad, numeric, rtol=1e-4, atol=1e-4)
+
+
+def test_gp_fits_a_smooth_function_and_ignores_an_irrelevant_input():
+    X, y = _toy(n=40)
+    gp = GaussianProcess().fit(X, y, np.random.default_rng(0))
+    Xt, yt = _toy(n=200, seed=1)
+    mean, std = gp.predict(Xt)
+    assert np.corrcoef(mean, yt)[0, 1] > 0.97
+    assert (std > 0).all()
+    length = np.exp(gp.hyper.log_length)
+    assert length[2] > 3 * max(length[0], length[1])  # input 2 does not matter
+    assert gp.noise_std < 0.2
+
+
+def test_conditioning_equals_refitting_with_the_same_hyperparameters():
+    X, y = _toy()
+    gp = GaussianProcess().fit(X[:-3], y[:-3], np.random.default_rng(0))
+    conditioned = gp.condition_on(X[-3:], y[-3:])
+    refit = GaussianProcess()
+    refit.hyper = gp.hyper
+    refit.fit(X, y, np.random.default_rng(0), optimize=False)
+    Xt, _ = _toy(seed=3)
+    np.testing.assert_allclose(conditioned.predict(Xt), refit.predict(Xt))
+
+
+# -- acquisitions -------------------------------------------------------------------------------
+def test_log_ei_matches_the_closed_form_and_stays_finite_far_away():
+    mean = np.array([-3.0, 0.0, 0.5, 2.0])
+    std = np.array([0.5, 1.0, 0.2, 1.5])
+    z = (mean - 0.4) / std
+    exact = std * (norm.pdf(z) + z * norm.cdf(z))
+    np.testing.assert_allclose(np.exp(log_expected_improvement(mean, std, 0.4, 0.0)), exact)
+    far = log_expected_improvement(np.array([-1e4, -1e3, -50.0]), np.ones(3), 0.0, 0.0)
+    assert np.isfinite(far).all() and far[0] < far[1] < far[2]
+    np.testing.assert_allclose(
+        np.exp(log_probability_of_improvement(mean, std, 0.4, 0.0)), norm.cdf(z)
+    )
+    np.testing.assert_allclose(upper_confidence_bound(mean, std, 0.0, 2.0), mean + 2 * std)
+
+
+# -- what the GP sees ----------------------------------------------------------------------------
+def test_gp_inputs_one_hot_unordered_choices_and_fill_inactive_parameters():
+    space = SearchSpace(
+        [
+            {"kernel": ["rbf"], "gamma": Real(1e-3, 1, log=True)},
+            {"kernel": ["poly"], "degree": Integer(2, 5)},
+        ]
+    )
+    inputs = GPInputs(space)
+    X = space.encode([{"kernel": "rbf", "gamma": 1.0}, {"kernel": "poly", "degree": 2}])
+    F = inputs(X)
+    # gamma, degree (ordered, unit values), then the sub-space one-hot; the
+    # constant "kernel" columns carry nothing.
+    assert inputs.n_features == 4
+    np.testing.assert_allclose(F[0], [1.0, 0.5, 1.0, 0.0])
+    np.testing.assert_allclose(F[1], [0.5, space.encode([{"kernel": "poly", "degree": 2}])[0, 4],
+                                      0.0, 1.0])  # fmt: skip
+
+
+# -- the strategy ----------------------------------------------------------------------------------
+def _optimize(cls, f, space, n, batch, seed):
+    strategy = cls(space, np.random.default_rng(seed))
+    while len(strategy.y) < n:
+        X = space.canonical(strategy.ask(min(batch, n - len(strategy.y))), strategy.rng)
+        strategy.tell(X, [f(p) for p in space.decode(X)])
+    return strategy
+
+
+def test_finds_the_optimum_of_a_quadratic_well_before_random_search():
+    space = SearchSpace({"x": Real(-5.0, 5.0), "y": Real(-5.0, 5.0)})
+
+    def f(p):
+        return -((p["x"] - 1.3) ** 2) - (p["y"] + 2.1) ** 2
+
+    bayes = [_optimize(BayesStrategy, f, space, 20, 2, seed).y.max() for seed in range(3)]
+    rand = [_optimize(RandomStrategy, f, space, 20, 2, seed).y.max() for seed in range(3)]
+    assert max(bayes) > -1e-2 and min(bayes) > -5e-2, bayes
+    assert np.median(bayes) > 10 * np.median(rand), (bayes, rand)
+
+
+def test_failed_region_is_learned_as_bad():
+    space = SearchSpace({"x": Real(0.0, 1.0)})
+
+    def f(p):  # the best scores lie next to a region where every fit fails
+        return np.nan if p["x"] > 0.6 else p["x"]
+
+    strategy = _optimize(BayesStrategy, f, space, 20, 1, 0)
+    late = strategy.X[10:, 0]
+    assert np.mean(late > 0.6) < 0.5
+    assert np.nanmax(strategy.y) > 0.55
+
+
+def test_rounded_dimensions_are_never_proposed_twice():
+    space = SearchSpace({"n": Integer(1, 6), "k": ["a", "b"]})  # 12 candidates
+    strategy = _optimize(BayesStrategy, lambda p: -abs(p["n"] - 4), space, 10, 2, 0)
+    keys = space.keys(strategy.X)
+    assert len(set(keys)) == len(keys) == 10
+    assert all(isinstance(p["n"], int) for p in space.decode(strategy.X))
+
+
+@pytest.mark.parametrize("acquisition", ["ei", "pi", "ucb"])
+def test_every_acquisition_optimises(acquisition):
+    space = SearchSpace({"x": Real(0.0, 1.0)})
+    strategy = BayesStrategy(space, np.random.default_rng(0), acquisition=acquisition)
+    while len(strategy.y) < 15:
+        X = strategy.ask(1)
+        strategy.tell(X, -((X[:, 0] - 0.77) ** 2))
+    assert strategy.y.max() > -1e-3
+
+
+# -- the public class ------------------------------------------------------------------------------
+def test_bayes_search_in_a_pipeline_with_a_conditional_space(iris):
+    X, y = iris
+    C = loguniform(1e-2, 1e3)
+    space = [
+        {"svc__kernel": ["rbf"], "svc__C": C, "svc__gamma": loguniform(1e-4, 1)},
+        {"svc__kernel": ["poly"], "svc__C": C, "svc__degree": [2, 3]},
+    ]
+    search = BayesSearchCV(
+        make_pipeline(StandardScaler(), SVC()), space, n_iter=14, random_state=0, cv=3
+    ).fit(X, y)
+    params = search.cv_results_["params"]
+    assert len(params) == 14
+    assert all(("svc__gamma" in p) == (p["svc__kernel"] == "rbf") for p in params)
+    assert search.best_score_ > 0.95
+
+
+def test_bayes_search_multimetric_refit_and_error_score(iris, counter):
+    X, y = iris
+    search = BayesSearchCV(
+        LogisticRegression(max_iter=300),
+        {"C": Real(1e-4, 1e2, log=True)},
+        n_iter=8,
+        scoring={"acc": "accuracy", "nll": "neg_log_loss"},
+        refit="nll",
+        random_state=0,
+    ).fit(X, y)
+    assert search.best_score_ == search.cv_results_["mean_test_nll"].max()
+    failing = BayesSearchCV(
+        counter(fail_above=0.5), {"a": Real(0, 1), "b": Real(0, 1)}, n_iter=10, batch_size=1,
+        random_state=0,
+    )  # fmt: skip
+    with pytest.warns(FitFailedWarning):
+        failing.fit(X, y)
+    scores = failing.cv_results_["mean_test_score"]
+    assert len(scores) == 10 and np.isnan(scores).any() and np.isfinite(scores).any()
+    assert failing.best_params_["a"] <= 0.5
+
+
+def test_bayes_search_is_reproducible_and_ignores_n_jobs(iris):
+    X, y = iris
+    space = {"C": loguniform(1e-2, 1e2), "gamma": loguniform(1e-3, 1)}
+    runs = [
+        BayesSearchCV(SVC(), space, n_iter=9, random_state=3, n_jobs=n_jobs).fit(X, y)
+        for n_jobs in (1, 2, 1)
+    ]
+    assert runs[0].cv_results_["params"] == runs[1].cv_results_["params"]
+    assert runs[0].cv_results_["params"] == runs[2].cv_results_["params"]
+
+
+@pytest.mark.parametrize(
+    ("option", "match"),
+    [({"acquisition": "foo"}, "acquisition"), ({"n_initial_points": 0}, "n_initial_points")],
+)
+def test_bayes_options_are_validated_before_any_fit(iris, counter, option, match):
+    X, y = iris
+    with pytest.raises(ValueError, match=match):
+        BayesSearchCV(counter(), {"a": Real(0, 1)}, **option).fit(X, y)
+    assert counter.n_fits == 0

@@ -1,0 +1,16 @@
+"""Every strategy against the conformance suite in skhpo.testing."""
+
+from __future__ import annotations
+
+import pytest
+
+from skhpo.strategies import BayesStrategy, RandomStrategy
+from skhpo.testing import STRATEGY_CHECKS
+
+STRATEGIES = {"random": RandomStrategy, "bayes": BayesStrategy}
+
+
+@pytest.mark.parametrize("check", STRATEGY_CHECKS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("name", list(STRATEGIES))
+def test_strategy_conformance(name, check):
+    check(STRATEGIES[name])
