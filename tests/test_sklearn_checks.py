@@ -7,23 +7,30 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import Pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from skhpo import BayesSearchCV
 from skhpo.testing import RandomStrategySearchCV
 
 # The instances and expected failures scikit-learn uses for RandomizedSearchCV
-# (sklearn/utils/_test_common/instance_generator.py).
+# (sklearn/utils/_test_common/instance_generator.py), for each skhpo search.
 _COMMON = dict(cv=2, error_score="raise", random_state=0, n_iter=2)
-INSTANCES = [
-    RandomStrategySearchCV(Ridge(), {"alpha": [0.1, 1.0]}, **_COMMON),
-    RandomStrategySearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, **_COMMON),
-    RandomStrategySearchCV(
-        Pipeline([("pca", PCA()), ("ridge", Ridge())]), {"ridge__alpha": [0.1, 1.0]}, **_COMMON
-    ),
-    RandomStrategySearchCV(
-        Pipeline([("pca", PCA()), ("logisticregression", LogisticRegression())]),
-        {"logisticregression__C": [0.1, 1.0]},
-        **_COMMON,
-    ),
-]
+
+
+def _instances(cls):
+    return [
+        cls(Ridge(), {"alpha": [0.1, 1.0]}, **_COMMON),
+        cls(LogisticRegression(), {"C": [0.1, 1.0]}, **_COMMON),
+        cls(
+            Pipeline([("pca", PCA()), ("ridge", Ridge())]), {"ridge__alpha": [0.1, 1.0]}, **_COMMON
+        ),
+        cls(
+            Pipeline([("pca", PCA()), ("logisticregression", LogisticRegression())]),
+            {"logisticregression__C": [0.1, 1.0]},
+            **_COMMON,
+        ),
+    ]
+
+
+INSTANCES = [*_instances(RandomStrategySearchCV), *_instances(BayesSearchCV)]
 EXPECTED_FAILED = {
     "check_supervised_y_2d": "DataConversionWarning not caught (as RandomizedSearchCV)",
     "check_requires_y_none": "Doesn't fail gracefully (as RandomizedSearchCV)",
