@@ -24,7 +24,6 @@ from skhpo import (
     EvolutionarySearchCV,
     Integer,
     Real,
-    TPESearchCV,
 )
 from skhpo._search import BaseStrategySearchCV
 from skhpo.callbacks import Deadline, NoImprovement, SearchState, TargetScore
@@ -263,7 +262,7 @@ def test_invalid_options_raise_before_any_fit(iris, counter, params, error, matc
     assert counter.n_fits == 0
 
 
-@pytest.mark.parametrize("cls", [TPESearchCV, EvolutionarySearchCV, CoordinateSearchCV])
+@pytest.mark.parametrize("cls", [EvolutionarySearchCV, CoordinateSearchCV])
 def test_public_searches_without_strategy_refuse_to_fit(iris, counter, cls):
     X, y = iris
     with pytest.raises(NotImplementedError, match="not built yet"):

@@ -7,7 +7,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import Pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skhpo import BayesSearchCV
+from skhpo import BayesSearchCV, TPESearchCV
 from skhpo.testing import RandomStrategySearchCV
 
 # The instances and expected failures scikit-learn uses for RandomizedSearchCV
@@ -30,7 +30,11 @@ def _instances(cls):
     ]
 
 
-INSTANCES = [*_instances(RandomStrategySearchCV), *_instances(BayesSearchCV)]
+INSTANCES = [
+    *_instances(RandomStrategySearchCV),
+    *_instances(BayesSearchCV),
+    *_instances(TPESearchCV),
+]
 EXPECTED_FAILED = {
     "check_supervised_y_2d": "DataConversionWarning not caught (as RandomizedSearchCV)",
     "check_requires_y_none": "Doesn't fail gracefully (as RandomizedSearchCV)",

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from skhpo.strategies import BayesStrategy, RandomStrategy
+from skhpo.strategies import BayesStrategy, RandomStrategy, TPEStrategy
 from skhpo.testing import STRATEGY_CHECKS
 
-STRATEGIES = {"random": RandomStrategy, "bayes": BayesStrategy}
+STRATEGIES = {
+    "random": RandomStrategy,
+    "bayes": BayesStrategy,
+    "tpe": TPEStrategy,
+    "tpe-independent": lambda space, rng: TPEStrategy(space, rng, multivariate=False),
+}
 
 
 @pytest.mark.parametrize("check", STRATEGY_CHECKS, ids=lambda c: c.__name__)

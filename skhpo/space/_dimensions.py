@@ -145,6 +145,13 @@ class _DiscreteDimension(Dimension):
     def unit_of_level(self, levels: np.ndarray) -> np.ndarray:
         """Canonical unit value of each level."""
 
+    @abstractmethod
+    def cell_edges(self) -> np.ndarray:
+        """Unit values where the cells of the levels meet, shape ``(n_levels + 1,)``.
+
+        Level ``i`` owns ``[edges[i], edges[i + 1])``; ``edges[0] == 0``, ``edges[-1] == 1``.
+        """
+
     def snap(self, u: np.ndarray) -> np.ndarray:
         return self.unit_of_level(self.level_of(u))
 
@@ -287,6 +294,16 @@ class Integer(_DiscreteDimension):
                 raise ValueError(f"{value!r} is not in {self!r}")
         return self.unit_of_level(np.asarray(values, dtype=np.int64) - self.low)
 
+    def cell_edges(self) -> np.ndarray:
+        # v owns the values that round to it, [v - 1/2, v + 1/2), clipped to the range.
+        halves = np.arange(self.low, self.high + 2, dtype=float) - 0.5
+        if self.log:
+            halves = np.maximum(halves, self.low)
+        t = self._transform(np.clip(halves, self.low - 0.5, self.high + 0.5))
+        edges = np.clip((t - self._t_low) / (self._t_high - self._t_low), 0.0, 1.0)
+        edges[0], edges[-1] = 0.0, 1.0
+        return edges
+
     def from_unit(self, u: np.ndarray) -> list:
         return self._values(np.asarray(u, dtype=float)).tolist()
 
@@ -333,6 +350,9 @@ class _Choices(_DiscreteDimension):
 
     def unit_of_level(self, levels: np.ndarray) -> np.ndarray:
         return (np.asarray(levels, dtype=float) + 0.5) / self.n_levels
+
+    def cell_edges(self) -> np.ndarray:
+        return np.linspace(0.0, 1.0, self.n_levels + 1)
 
     def index(self, value: Any) -> int:
         """Position of ``value`` among the choices (``ValueError`` if absent)."""

@@ -3,5 +3,6 @@
 from ._base import Strategy
 from ._bayes import BayesStrategy
 from ._random import RandomStrategy
+from ._tpe import TPEStrategy
 
-__all__ = ["BayesStrategy", "RandomStrategy", "Strategy"]
+__all__ = ["BayesStrategy", "RandomStrategy", "Strategy", "TPEStrategy"]
