@@ -21,7 +21,6 @@ from sklearn.svm import SVC
 from skhpo import (
     Categorical,
     CoordinateSearchCV,
-    EvolutionarySearchCV,
     Integer,
     Real,
 )
@@ -262,7 +261,7 @@ def test_invalid_options_raise_before_any_fit(iris, counter, params, error, matc
     assert counter.n_fits == 0
 
 
-@pytest.mark.parametrize("cls", [EvolutionarySearchCV, CoordinateSearchCV])
+@pytest.mark.parametrize("cls", [CoordinateSearchCV])
 def test_public_searches_without_strategy_refuse_to_fit(iris, counter, cls):
     X, y = iris
     with pytest.raises(NotImplementedError, match="not built yet"):

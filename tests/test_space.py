@@ -1027,11 +1027,11 @@ def test_perturb_changes_every_row_of_a_single_ordered_discrete_column():
         assert unchanged == 0, f"{dim} at {value}: {unchanged}/200 rows unchanged"
 
 
-def test_perturb_unordered_switches_with_probability_scale():
+def test_perturb_unordered_switches_with_probability_prob():
     space = SearchSpace({"c": ["a", "b", "c", "d"]})
     rng = np.random.default_rng(3)
     X = space.encode([{"c": "a"}] * 2000)
-    Y = space.perturb(X, rng, scale=0.25, prob=1.0)
+    Y = space.perturb(X, rng, scale=0.9, prob=0.25)
     values = [d["c"] for d in space.decode(Y)]
     switched = sum(v != "a" for v in values) / 2000
     assert abs(switched - 0.25) < 0.04
@@ -1042,10 +1042,10 @@ def test_perturb_subspace_switch_fills_new_columns():
     space = _mixed_space()
     rng = np.random.default_rng(4)
     X = space.encode([{"kind": "a", "x": 1.0, "n": 5}] * 300)
-    Y = space.perturb(X, rng, scale=0.5, prob=1.0)
+    Y = space.perturb(X, rng, scale=0.1, prob=0.5)
     assert_canonical(space, Y)
     counts = np.bincount(space.subspace_index(Y), minlength=2)
-    assert 100 < counts[1] < 200  # switched with probability scale
+    assert 100 < counts[1] < 200  # switched with probability prob
     switched = space.decode(Y[space.subspace_index(Y) == 1])
     assert all(set(d) == {"kind", "x", "c", "o"} for d in switched)
 

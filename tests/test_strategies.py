@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from skhpo.strategies import BayesStrategy, RandomStrategy, TPEStrategy
+from skhpo.strategies import BayesStrategy, EvolutionStrategy, RandomStrategy, TPEStrategy
 from skhpo.testing import STRATEGY_CHECKS
 
 STRATEGIES = {
@@ -12,6 +12,7 @@ STRATEGIES = {
     "bayes": BayesStrategy,
     "tpe": TPEStrategy,
     "tpe-independent": lambda space, rng: TPEStrategy(space, rng, multivariate=False),
+    "evolution": EvolutionStrategy,
 }
 
 

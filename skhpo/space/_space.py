@@ -272,8 +272,8 @@ class SearchSpace:
         Each active entry is changed with probability ``prob``: ordered dimensions by
         a Gaussian step of standard deviation ``scale`` (in unit scale, reflected at
         the bounds, at least one level for discrete ones), unordered choices by
-        switching, with probability ``scale``, to another choice. Columns that a
-        sub-space switch makes active are drawn uniformly.
+        switching to another choice. Columns that a sub-space switch makes active
+        are drawn uniformly.
 
         Returns
         -------
@@ -294,11 +294,10 @@ class SearchSpace:
                 if isinstance(dim, _DiscreteDimension) and dim.n_levels > 1:
                     Y[rows, j] = _at_least_one_level(dim, X[rows, j], Y[rows, j], step)
             else:
-                switch = rng.random(rows.sum()) < scale
                 k = dim.n_levels
                 old = dim.level_of(X[rows, j])  # type: ignore[attr-defined]
                 new = (old + rng.integers(1, max(k, 2), size=len(old))) % k
-                Y[rows, j] = np.where(switch, dim.unit_of_level(new), X[rows, j])  # type: ignore[attr-defined]
+                Y[rows, j] = dim.unit_of_level(new)  # type: ignore[attr-defined]
         return self.canonical(Y, rng)
 
     def neighbours(self, x: np.ndarray, j: int, step: float = 0.1) -> np.ndarray:

@@ -2,7 +2,8 @@
 
 from ._base import Strategy
 from ._bayes import BayesStrategy
+from ._evolution import EvolutionStrategy
 from ._random import RandomStrategy
 from ._tpe import TPEStrategy
 
-__all__ = ["BayesStrategy", "RandomStrategy", "Strategy", "TPEStrategy"]
+__all__ = ["BayesStrategy", "EvolutionStrategy", "RandomStrategy", "Strategy", "TPEStrategy"]
