@@ -82,7 +82,9 @@ class SearchRun:
         self.evaluate_candidates = evaluate_candidates
         self.space = SearchSpace(search.param_distributions)
         check_param_names(search.estimator, self.space)
-        self.initial, self.initial_params = _encode_initial(self.space, search.initial_params)
+        self.initial, self.initial_params = _encode_initial(
+            self.space, search._initial_candidates(self.space)
+        )
         self.metric = optimised_metric(search)
         strategy_seed, fill_seed = np.random.SeedSequence(_entropy(search.random_state)).spawn(2)
         self.strategy = search._make_strategy(self.space, np.random.default_rng(strategy_seed))
@@ -112,8 +114,10 @@ class SearchRun:
         self.start = time.monotonic()
         self.search_ctx = None
         if callback_ctx is not None:
+            # The number of batches is not known in advance (user-given starting
+            # points, exhausted spaces, stopping rules).
             self.search_ctx = callback_ctx.subcontext(
-                task_name="search", max_subtasks=-(-self.n_iter // self.batch_size)
+                task_name="search", max_subtasks=None
             ).call_on_fit_task_begin(estimator=search)
 
     # -- the loop --------------------------------------------------------------------

@@ -89,6 +89,10 @@ class BaseStrategySearchCV(BaseSearchCV):
     def _make_strategy(self, space: SearchSpace, rng: np.random.Generator) -> Strategy:
         """The strategy of this search, built from the parsed space and a generator."""
 
+    def _initial_candidates(self, space: SearchSpace) -> list[dict] | None:
+        """Parameter dicts evaluated before the strategy's own proposals."""
+        return self.initial_params
+
     def _run_search(self, evaluate_candidates: Any, callback_ctx: Any = None) -> None:
         """Ask the strategy for batches, evaluate them, tell it the scores."""
         if self.checkpoint is not None:

@@ -20,7 +20,6 @@ from sklearn.svm import SVC
 
 from skhpo import (
     Categorical,
-    CoordinateSearchCV,
     Integer,
     Real,
 )
@@ -261,14 +260,6 @@ def test_invalid_options_raise_before_any_fit(iris, counter, params, error, matc
     assert counter.n_fits == 0
 
 
-@pytest.mark.parametrize("cls", [CoordinateSearchCV])
-def test_public_searches_without_strategy_refuse_to_fit(iris, counter, cls):
-    X, y = iris
-    with pytest.raises(NotImplementedError, match="not built yet"):
-        cls(counter(), {"a": Real(0, 1)}).fit(X, y)
-    assert counter.n_fits == 0
-
-
 def test_nested_names_under_an_estimator_choice_are_valid(iris):
     X, y = iris
     pipe = Pipeline([("scale", StandardScaler()), ("clf", SVC())])
@@ -503,7 +494,11 @@ def test_sklearn_callbacks_progress_and_stop(iris):
     search.fit(X, y)
     assert stopper.batches == 1 and len(search.cv_results_["params"]) == 3
 
-    bar = RandomStrategySearchCV(SVC(), SVC_SPACE, n_iter=4, batch_size=2, random_state=0)
+    # More batches than n_iter / batch_size (a batch of starting points first).
+    start = [{"C": 1.0, "gamma": 0.1, "kernel": "rbf"}]
+    bar = RandomStrategySearchCV(
+        SVC(), SVC_SPACE, n_iter=4, batch_size=2, initial_params=start, random_state=0
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # rich may be missing; the bar then warns
         try:

@@ -7,7 +7,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import Pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skhpo import BayesSearchCV, EvolutionarySearchCV, TPESearchCV
+from skhpo import BayesSearchCV, CoordinateSearchCV, EvolutionarySearchCV, TPESearchCV
 from skhpo.testing import RandomStrategySearchCV
 
 # The instances and expected failures scikit-learn uses for RandomizedSearchCV
@@ -35,6 +35,7 @@ INSTANCES = [
     *_instances(BayesSearchCV),
     *_instances(TPESearchCV),
     *_instances(EvolutionarySearchCV),
+    *_instances(CoordinateSearchCV),
 ]
 EXPECTED_FAILED = {
     "check_supervised_y_2d": "DataConversionWarning not caught (as RandomizedSearchCV)",

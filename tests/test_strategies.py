@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from skhpo.strategies import BayesStrategy, EvolutionStrategy, RandomStrategy, TPEStrategy
+from skhpo.strategies import (
+    BayesStrategy,
+    CoordinateStrategy,
+    EvolutionStrategy,
+    RandomStrategy,
+    TPEStrategy,
+)
 from skhpo.testing import STRATEGY_CHECKS
 
 STRATEGIES = {
@@ -13,6 +19,7 @@ STRATEGIES = {
     "tpe": TPEStrategy,
     "tpe-independent": lambda space, rng: TPEStrategy(space, rng, multivariate=False),
     "evolution": EvolutionStrategy,
+    "coordinate": CoordinateStrategy,
 }
 
 

@@ -2,8 +2,16 @@
 
 from ._base import Strategy
 from ._bayes import BayesStrategy
+from ._coordinate import CoordinateStrategy
 from ._evolution import EvolutionStrategy
 from ._random import RandomStrategy
 from ._tpe import TPEStrategy
 
-__all__ = ["BayesStrategy", "EvolutionStrategy", "RandomStrategy", "Strategy", "TPEStrategy"]
+__all__ = [
+    "BayesStrategy",
+    "CoordinateStrategy",
+    "EvolutionStrategy",
+    "RandomStrategy",
+    "Strategy",
+    "TPEStrategy",
+]
