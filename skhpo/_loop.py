@@ -14,12 +14,14 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+import joblib
 import numpy as np
 from sklearn.base import is_classifier
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state
 
+from ._checkpoint import Checkpoint, StoredBatch, fingerprint
 from ._compat import is_all_fits_failed_error
 from .callbacks import SearchState
 from .space import SearchSpace
@@ -47,17 +49,23 @@ class FixedSplits:
         ``BaseSearchCV.fit`` resolves it.
     classifier : bool
         Whether the estimator is a classifier (stratified folds for an int ``cv``).
+    on_split : callable or None
+        Called as ``on_split(X, y, splits)`` once the splits are made.
     """
 
-    def __init__(self, cv: Any, classifier: bool) -> None:
+    def __init__(self, cv: Any, classifier: bool, on_split: Callable | None = None) -> None:
         self.cv = cv
         self.classifier = classifier
+        self.on_split = on_split
         self.splits: list | None = None
 
     def split(self, X: Any, y: Any = None, **params: Any):
         if self.splits is None:
             cv = check_cv(self.cv, y, classifier=self.classifier)
-            self.splits = list(cv.split(X, y, **params))
+            splits = list(cv.split(X, y, **params))
+            if self.on_split is not None:  # before any fit: may refuse the data
+                self.on_split(X, y, splits)
+            self.splits = splits
         return iter(self.splits)
 
     def get_n_splits(self, X: Any = None, y: Any = None, **params: Any) -> int:
@@ -103,7 +111,14 @@ class SearchRun:
                 f"n_iter={self.n_iter}: only the first {self.n_iter} are evaluated.",
                 UserWarning,
             )
-        self.cv = FixedSplits(search.cv, is_classifier(search.estimator))
+        self.checkpoint, self.stored = None, []
+        if search.checkpoint is not None:
+            self.checkpoint = Checkpoint(
+                search.checkpoint, type(search).__name__, fingerprint(search, self.space)
+            )
+            self.stored = self.checkpoint.load(self.space.n_columns)
+        on_split = None if self.checkpoint is None else self._check_data
+        self.cv = FixedSplits(search.cv, is_classifier(search.estimator), on_split)
         self.callbacks = _as_list(search.callbacks)
         self.evaluated_keys: set[bytes] = set()
         self.scores: list[float] = []
@@ -122,16 +137,67 @@ class SearchRun:
 
     # -- the loop --------------------------------------------------------------------
     def run(self) -> None:
-        """Evaluate batches until ``n_iter``, exhaustion, or a stopping rule."""
-        stop = False
-        while not stop and len(self.scores) < self.n_iter and not self._out_of_time():
-            X, params = self._next_batch(min(self.batch_size, self.n_iter - len(self.scores)))
-            if not len(X):
-                break  # a finite space is exhausted
-            stop = self._evaluate(X, params)
+        """Evaluate batches until ``n_iter``, exhaustion, a stopping rule or Ctrl-C."""
+        try:
+            stop = self._replay()
+            while not stop and len(self.scores) < self.n_iter and not self._out_of_time():
+                X, params = self._next_batch(min(self.batch_size, self.n_iter - len(self.scores)))
+                if not len(X):
+                    break  # a finite space is exhausted
+                stop = self._evaluate(X, params)
+        except KeyboardInterrupt:
+            if not self.scores:
+                raise
+            warnings.warn(
+                f"Search interrupted: keeping the {len(self.scores)} finished candidates and "
+                "refitting the best of them (the batch running at the interrupt is lost). "
+                "Press Ctrl-C again to abort.",
+                UserWarning,
+            )
         if self.search_ctx is not None:
             self.search_ctx.call_on_fit_task_end(estimator=self.search)
         self._finish()
+
+    def _replay(self) -> bool:
+        """Restore the checkpoint's batches without fitting; return whether to stop.
+
+        The strategy is asked for each batch exactly as in the run that wrote the
+        file and told the stored scores, so a seeded search goes on proposing what
+        an uninterrupted one would have.
+        """
+        for i, batch in enumerate(self.stored):
+            if len(self.scores) + len(batch.rows) > self.n_iter:
+                return True  # the file holds more than this search's n_iter
+            X, params = self._next_batch(len(batch.rows))
+            if self.space.keys(X) != self.space.keys(batch.rows):
+                warnings.warn(
+                    f"checkpoint {self.checkpoint.path!r}: this search proposes other "
+                    "candidates than the one that wrote it (random_state not an int?); its "
+                    "candidates are kept and told to the strategy, and the search goes on "
+                    "from there.",
+                    UserWarning,
+                )
+                for rest in self.stored[i:]:
+                    self._restore(rest.rows, self.space.decode(rest.rows), rest)
+                return False
+            if self._restore(X, params, batch):
+                return True
+        return False
+
+    def _restore(self, X: np.ndarray, params: list[dict], batch: StoredBatch) -> bool:
+        more_results = {BATCH_KEY: [self.n_batches] * len(params)}
+        row = (len(self.scores), params, more_results, batch.splits or batch.failure)
+        self.search._extra_rows.append(row)
+        if batch.failure is not None:
+            error_score = float(self.search.error_score)
+            y, y_std = np.full(len(params), error_score), np.full(len(params), np.nan)
+        else:
+            y, y_std = mean_and_std(batch.splits, self.metric)
+        return self._record(X, params, y, y_std)
+
+    def _check_data(self, X: Any, y: Any, splits: list) -> None:
+        tests = [np.asarray(test) for _, test in splits]
+        self.checkpoint.check_data(joblib.hash((X, y, tests)))
 
     def _next_batch(self, n: int) -> tuple[np.ndarray, list[dict]]:
         """Rows and parameter dicts of the next batch (user-given points first, as given)."""
@@ -184,6 +250,7 @@ class SearchRun:
                 sequential_subtasks=False,
             ).call_on_fit_task_begin(estimator=self.search)
             ctx_kwargs = {"callback_ctx": batch_ctx}
+        failure = None
         try:
             self.results = self.evaluate_candidates(
                 params, cv=self.cv, more_results=more_results, **ctx_kwargs
@@ -193,17 +260,34 @@ class SearchRun:
             if not is_all_fits_failed_error(exc):
                 raise
             y, y_std = self._record_failed_batch(params, more_results, exc)
+            failure = str(exc)
+        if self.checkpoint is not None:
+            splits = None if failure else self._batch_splits(self.n_batches)
+            self.checkpoint.add_batch(self.n_batches, X, params, splits, failure)
+        stop = batch_ctx is not None and bool(batch_ctx.call_on_fit_task_end(estimator=self.search))
+        return self._record(X, params, y, y_std, stop)
+
+    def _record(
+        self, X: np.ndarray, params: list[dict], y: np.ndarray, y_std: np.ndarray,
+        stop: bool = False,
+    ) -> bool:  # fmt: skip
+        """Tell the strategy, report, call the callbacks; return whether to stop."""
         self.n_batches += 1
         self.evaluated_keys.update(self.space.keys(X))
         self.scores.extend(y.tolist())
         self.params.extend(params)
         self.strategy.tell(X, y, y_std)
-        stop = batch_ctx is not None and bool(batch_ctx.call_on_fit_task_end(estimator=self.search))
         state = self._state()
         if self.search.verbose > 0:
             _report(state, self.n_batches)
         # Every callback sees every batch, even after one of them asked to stop.
         return bool([cb(state) for cb in self.callbacks].count(True)) or stop
+
+    def _batch_splits(self, batch: int) -> list[list[dict]]:
+        """scikit-learn's per-fold results of each candidate of ``batch`` (for checkpoints)."""
+        _, n_splits, out, more_results = self.search._last_format_args
+        tags = more_results[BATCH_KEY]
+        return [out[i * n_splits : (i + 1) * n_splits] for i, b in enumerate(tags) if b == batch]
 
     def _batch_scores(self, batch: int) -> tuple[np.ndarray, np.ndarray]:
         """Mean and std of the optimised metric for the rows of ``batch``."""
@@ -225,7 +309,7 @@ class SearchRun:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Keep a batch whose every fit failed: its rows, a warning, and its scores."""
         self.all_failed_error = exc
-        self.search._failed_rows.append((len(self.scores), params, more_results, str(exc)))
+        self.search._extra_rows.append((len(self.scores), params, more_results, str(exc)))
         warnings.warn(str(exc), FitFailedWarning)
         error_score = float(self.search.error_score)
         return np.full(len(params), error_score), np.full(len(params), np.nan)
@@ -244,8 +328,27 @@ class SearchRun:
             cv_results=self.results,
         )
 
+    def _evaluate_last_restored_batch(self) -> None:
+        """Fit again the last restored batch that had results.
+
+        scikit-learn needs at least one evaluation per ``fit``: when every
+        candidate came from the checkpoint (a finished search run again), its
+        last successful batch is evaluated again, in its place.
+        """
+        injected = self.search._extra_rows
+        for i in range(len(injected) - 1, -1, -1):
+            _, params, more_results, splits = injected[i]
+            if not isinstance(splits, str):
+                del injected[i]
+                self.results = self.evaluate_candidates(
+                    params, cv=self.cv, more_results=more_results
+                )
+                return
+
     def _finish(self) -> None:
         """Raise if nothing ever fitted; make the final results hold every row."""
+        if not self.results and self.stored:
+            self._evaluate_last_restored_batch()
         if not self.results:
             if self.all_failed_error is not None:
                 raise self.all_failed_error
@@ -257,6 +360,16 @@ class SearchRun:
         final = self.search._format_results(*self.search._last_format_args)
         self.results.clear()
         self.results.update(final)
+
+
+def mean_and_std(splits: list[list[dict]], metric: str) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and std over folds of ``metric``'s test scores, per candidate."""
+    scores = np.array(
+        [[s["test_scores"][metric] if isinstance(s["test_scores"], dict) else s["test_scores"]
+          for s in candidate] for candidate in splits],
+        dtype=float,
+    )  # fmt: skip
+    return scores.mean(axis=1), scores.std(axis=1)
 
 
 def optimised_metric(search: Any) -> str:

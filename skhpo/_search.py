@@ -95,26 +95,26 @@ class BaseStrategySearchCV(BaseSearchCV):
 
     def _run_search(self, evaluate_candidates: Any, callback_ctx: Any = None) -> None:
         """Ask the strategy for batches, evaluate them, tell it the scores."""
-        if self.checkpoint is not None:
-            raise NotImplementedError("checkpoint is not supported yet.")
-        self._failed_rows: list = []
+        # Rows cv_results_ must hold that scikit-learn did not evaluate in this fit:
+        # batches whose every fit failed, batches restored from a checkpoint.
+        self._extra_rows: list = []
         self._quiet_format = True
         try:
             SearchRun(self, evaluate_candidates, callback_ctx).run()
         finally:
             # Per-fit bookkeeping must not outlive the fit (nor be pickled with it).
-            del self._failed_rows, self._quiet_format
+            del self._extra_rows, self._quiet_format
             self.__dict__.pop("_last_format_args", None)
 
     def _format_results(
         self, candidate_params: list, n_splits: int, out: list, more_results: Any = None
     ) -> dict:
-        # Rows of batches whose every fit failed never reach scikit-learn's own
-        # lists (it raises instead); splice them back in at their position.
+        # Rows of batches whose every fit failed (scikit-learn raises instead of
+        # keeping them) and rows restored from a checkpoint: splice them in.
         self._last_format_args = (candidate_params, n_splits, out, more_results)
-        failed = getattr(self, "_failed_rows", None)
+        failed = getattr(self, "_extra_rows", None)
         if failed:
-            candidate_params, out, more_results = _splice_failed_rows(
+            candidate_params, out, more_results = _splice_rows(
                 failed, candidate_params, n_splits, out, more_results, self.error_score
             )
         with warnings.catch_warnings():
@@ -125,18 +125,20 @@ class BaseStrategySearchCV(BaseSearchCV):
             return super()._format_results(candidate_params, n_splits, out, more_results)
 
 
-def _splice_failed_rows(
-    failed: list,
+def _splice_rows(
+    extra: list,
     candidate_params: list,
     n_splits: int,
     out: list,
     more_results: Any,
     error_score: float,
 ) -> tuple[list, list, dict]:
-    """Interleave rows of failed batches with the evaluated ones, by position.
+    """Interleave rows scikit-learn did not evaluate with the evaluated ones, by position.
 
-    ``failed`` holds ``(position, params, more_results, message)`` per batch, where
-    ``position`` is the number of candidates evaluated before that batch.
+    ``extra`` holds ``(position, params, more_results, outcome)`` per batch, where
+    ``position`` is the number of candidates before that batch and ``outcome``
+    either the error message of a batch whose every fit failed or, for a batch
+    restored from a checkpoint, its per-candidate lists of per-fold result dicts.
     """
     template = out[0]
 
@@ -152,17 +154,23 @@ def _splice_failed_rows(
                 )
         return row
 
+    def batch_outs(outcome: Any, n_candidates: int) -> list[dict]:
+        if isinstance(outcome, str):
+            return [failed_out(outcome)] * (n_candidates * n_splits)
+        # Restored results, with the keys this version of scikit-learn produces.
+        return [{k: split.get(k, np.nan) for k in template} for c in outcome for split in c]
+
     more_results = more_results or {}
     params_out: list = []
     outs: list = []
     more: dict = defaultdict(list)
-    pending = sorted(failed, key=lambda batch: batch[0])
+    pending = sorted(extra, key=lambda batch: batch[0])
     real = 0
     while real < len(candidate_params) or pending:
         if pending and pending[0][0] <= len(params_out):
-            _, params, batch_more, message = pending.pop(0)
+            _, params, batch_more, outcome = pending.pop(0)
             params_out.extend(params)
-            outs.extend(failed_out(message) for _ in range(len(params) * n_splits))
+            outs.extend(batch_outs(outcome, len(params)))
             for key in more_results:
                 more[key].extend(batch_more.get(key, [None] * len(params)))
         else:

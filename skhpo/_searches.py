@@ -57,7 +57,14 @@ _COMMON_PARAMETERS = """
         Called after each batch with a :class:`~skhpo.callbacks.SearchState`;
         one returning True stops the search (see :mod:`skhpo.callbacks`).
     checkpoint : str, path or None, default=None
-        Not supported yet: a search given one raises ``NotImplementedError``.
+        A JSON-lines file where every finished candidate (parameters and
+        per-fold results) is saved, atomically, after each batch. Fitting again
+        with the same file resumes: finished candidates are not fitted again
+        and a seeded search proposes what an uninterrupted one would have. A file
+        written by another estimator, space, options, data or CV splits is
+        refused (``ValueError``) and left untouched. ``n_iter``, ``n_jobs``,
+        ``max_time``, ``callbacks`` and ``verbose`` may change between runs.
+        Without it, every ``fit`` starts afresh.
 {strategy_parameters}"""
 
 _ATTRIBUTES = """

@@ -2,18 +2,23 @@
 
 :class:`RandomStrategySearchCV` runs the shared search loop with uniform random
 proposals: the reference that every other search is compared with, and the
-search used by tests of the loop itself.
+search used by tests of the loop itself. :class:`QuadraticEstimator` is an
+estimator with a known optimum and a fit counter. ``STRATEGY_CHECKS`` is the
+conformance suite every strategy passes.
 """
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
+from sklearn.base import BaseEstimator
 
 from ._search import BaseStrategySearchCV
 from .space import SearchSpace
 from .strategies import RandomStrategy, Strategy
 
-__all__ = ["STRATEGY_CHECKS", "RandomStrategySearchCV"]
+__all__ = ["STRATEGY_CHECKS", "QuadraticEstimator", "RandomStrategySearchCV"]
 
 
 class RandomStrategySearchCV(BaseStrategySearchCV):
@@ -132,3 +137,44 @@ STRATEGY_CHECKS = (
     check_accepts_rows_it_did_not_propose,
 )
 """Checks every strategy passes; each takes ``factory(space, rng) -> Strategy``."""
+
+
+class QuadraticEstimator(BaseEstimator):
+    """An estimator that learns nothing and scores a known function of its parameters.
+
+    ``score`` is ``-(a - 0.3)**2 - (b - 0.7)**2`` whatever the data, so searches
+    over ``a`` and ``b`` have a known optimum. ``fit`` counts its calls (per
+    process, in ``QuadraticEstimator.n_fits``), sleeps ``delay`` seconds, and
+    raises ``ValueError`` when ``a > fail_above``.
+
+    Parameters
+    ----------
+    a, b : float, default=0.5
+    delay : float, default=0.0
+    fail_above : float or None, default=None
+    """
+
+    n_fits = 0
+
+    def __init__(
+        self, a: float = 0.5, b: float = 0.5, delay: float = 0.0, fail_above: float | None = None
+    ) -> None:
+        self.a = a
+        self.b = b
+        self.delay = delay
+        self.fail_above = fail_above
+
+    def fit(self, X, y=None):
+        type(self).n_fits += 1
+        if self.delay:
+            time.sleep(self.delay)
+        if self.fail_above is not None and self.a > self.fail_above:
+            raise ValueError(f"a={self.a} is above fail_above={self.fail_above}")
+        self.n_features_in_ = np.asarray(X).shape[1]
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X))
+
+    def score(self, X, y=None, sample_weight=None):
+        return -((self.a - 0.3) ** 2) - (self.b - 0.7) ** 2

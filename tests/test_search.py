@@ -391,7 +391,7 @@ def test_clone_pickle_get_set_params(iris):
     search.fit(X, y)
     restored = pickle.loads(pickle.dumps(search))
     np.testing.assert_array_equal(restored.predict(X), search.predict(X))
-    assert not hasattr(search, "_failed_rows") and not hasattr(search, "_last_format_args")
+    assert not hasattr(search, "_extra_rows") and not hasattr(search, "_last_format_args")
 
 
 def test_nested_cross_validation_and_pipelines(iris):
