@@ -1,0 +1,529 @@
+"""What mattered in a finished search: parameter importance and partial dependence.
+
+Both come from one surrogate model: a random forest fitted to the mean CV score
+of every candidate of ``cv_results_``, each candidate encoded as its unit-cube
+row of :class:`~skhpo.space.SearchSpace` (so a log-scale parameter is seen on
+its log scale). In that encoding:
+
+* a parameter a candidate does not have (conditional spaces, i.e. a list of
+  dicts) is given the value ``-1``, outside the unit interval;
+* a failed candidate (score ``NaN`` or infinite) is given the worst score of the
+  search, since its parameters are at least as bad as any that worked;
+* the choice of sub-space has no feature of its own: which parameters a
+  candidate has already tells its sub-space apart, so its effect shows through
+  the parameters that differ between sub-spaces.
+
+The space is parsed from the search's ``param_distributions`` (skhpo's searches,
+:class:`~sklearn.model_selection.RandomizedSearchCV`) or ``param_grid``
+(:class:`~sklearn.model_selection.GridSearchCV`); for any other fitted
+``BaseSearchCV``, or when those do not describe the candidates, it is inferred
+from ``cv_results_["params"]``. Nothing here needs matplotlib; :mod:`skhpo.plot`
+draws these numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+from sklearn.ensemble import RandomForestRegressor
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from .space import Categorical, Distribution, Integer, Ordinal, Real, SearchSpace
+from .space._dimensions import _Choices, _is_real_number, same_value
+
+__all__ = ["PartialDependence", "parameter_importance", "partial_dependence"]
+
+# Feature value of a parameter that a candidate does not have.
+_INACTIVE = -1.0
+# The surrogate forest.
+_N_TREES = 100
+_MIN_SAMPLES_LEAF = 2
+# Permutations per parameter in the permutation importance.
+_N_REPEATS = 10
+# Partial dependence averages over at most this many finished candidates.
+_MAX_BACKGROUND = 200
+
+
+# -- reading a fitted search ------------------------------------------------------------
+
+
+class _Parameter(NamedTuple):
+    """How one parameter of a search is laid out and shown.
+
+    Attributes
+    ----------
+    name : str
+    columns : tuple of int
+        Columns of the encoded matrix holding it (several when sub-spaces give
+        it different ranges).
+    categorical : bool
+        Unordered choices (shown by choice) rather than numbers.
+    log : bool
+        Numbers best shown on a log axis.
+    choices : tuple
+        The choices of a categorical parameter, in order; empty otherwise.
+    """
+
+    name: str
+    columns: tuple[int, ...]
+    categorical: bool
+    log: bool
+    choices: tuple
+
+
+class _Results(NamedTuple):
+    """A fitted search's candidates, scores and space.
+
+    Attributes
+    ----------
+    params : list of dict, length n
+        ``cv_results_["params"]``.
+    scores : ndarray of shape (n,)
+        Mean CV score of the optimised metric, ``NaN`` for failed candidates.
+    metric : str
+        Name of the optimised metric (``"score"`` for single-metric searches).
+    space : SearchSpace
+    X : ndarray of shape (n, space.n_columns)
+        The candidates' unit-cube rows, ``NaN`` in inactive columns.
+    parameters : dict of str to _Parameter
+        Every parameter, in order of first appearance.
+    """
+
+    params: list
+    scores: np.ndarray
+    metric: str
+    space: SearchSpace
+    X: np.ndarray
+    parameters: dict
+
+    def values(self, name: str) -> np.ndarray:
+        """Numeric values of ``name``, shape ``(n,)``, ``NaN`` where a candidate lacks it."""
+        return np.array([p.get(name, np.nan) for p in self.params], dtype=float)
+
+    def positions(self, name: str) -> np.ndarray:
+        """Index of each candidate's choice of ``name``, shape ``(n,)``, ``NaN`` if absent."""
+        choices = self.parameters[name].choices
+        return np.array(
+            [_index(p[name], choices) if name in p else np.nan for p in self.params], dtype=float
+        )
+
+    def parameter(self, name: Any, role: str = "name") -> _Parameter:
+        """The parameter called ``name``, or a ``ValueError`` listing the known ones."""
+        if name not in self.parameters:
+            raise ValueError(
+                f"{role}={name!r} is not a parameter of the search; "
+                f"its parameters are {list(self.parameters)}"
+            )
+        return self.parameters[name]
+
+
+def _read(search: Any) -> _Results:
+    """Gather what the plots and the surrogate need from a fitted search."""
+    metric = _optimised_metric(search)
+    scores = np.asarray(search.cv_results_[f"mean_test_{metric}"], dtype=float)
+    scores = np.where(np.isfinite(scores), scores, np.nan)
+    params = list(search.cv_results_["params"])
+    space, X = _encoded_space(search, params)
+    parameters = {name: _describe(space, params, name) for name in space.names}
+    return _Results(params, scores, metric, space, X, parameters)
+
+
+def _optimised_metric(search: Any) -> str:
+    """``"score"``, or the metric named by ``refit`` in a multi-metric search."""
+    check_is_fitted(search, "cv_results_")
+    results = search.cv_results_
+    if "mean_test_score" in results:
+        return "score"
+    refit = getattr(search, "refit", None)
+    if isinstance(refit, str) and f"mean_test_{refit}" in results:
+        return refit
+    metrics = sorted(key[len("mean_test_") :] for key in results if key.startswith("mean_test_"))
+    raise ValueError(
+        f"the search scored several metrics ({metrics}) and refit={refit!r} does not "
+        "name the one it optimised"
+    )
+
+
+def _encoded_space(search: Any, params: list) -> tuple[SearchSpace, np.ndarray]:
+    """The search's space and its candidates' rows, inferring the space if needed."""
+    given = getattr(search, "param_distributions", None)
+    if given is None:
+        given = getattr(search, "param_grid", None)
+    if given is not None:
+        try:
+            space = SearchSpace(given)
+            return space, space.encode(params)
+        except (TypeError, ValueError):
+            pass  # e.g. sample-only distributions: infer the space from the values
+    space = _inferred_space(params)
+    return space, space.encode(params)
+
+
+def _inferred_space(params: Sequence[Mapping[str, Any]]) -> SearchSpace:
+    """A space holding ``params``: one sub-space per set of parameter names.
+
+    Numbers become a :class:`Real` range over the values seen (on a log scale
+    when they look logarithmic), anything else a :class:`Categorical`.
+    """
+    names = list(dict.fromkeys(name for p in params for name in p))
+    dims = {name: _inferred_dimension([p[name] for p in params if name in p]) for name in names}
+    keysets = dict.fromkeys(frozenset(p) for p in params)
+    subspaces = [{name: dims[name] for name in names if name in keys} for keys in keysets]
+    return SearchSpace(subspaces if len(subspaces) > 1 else subspaces[0])
+
+
+def _inferred_dimension(values: list) -> Real | Ordinal | Categorical:
+    if all(_is_real_number(v) and np.isfinite(v) for v in values):
+        array = np.asarray(values, dtype=float)
+        low, high = float(array.min()), float(array.max())
+        if low == high:
+            return Ordinal([values[0]])
+        return Real(low, high, log=_looks_logarithmic(array))
+    return Categorical(_distinct(values))
+
+
+def _describe(space: SearchSpace, params: list, name: str) -> _Parameter:
+    columns = tuple(j for j, c in enumerate(space.columns) if c.name == name)
+    dims = [space.columns[j].dimension for j in columns]
+    seen = [p[name] for p in params if name in p]
+    if any(isinstance(d, Categorical) for d in dims):
+        declared = [c for d in dims if isinstance(d, _Choices) for c in d.choices]
+        return _Parameter(name, columns, True, False, tuple(_distinct(declared + seen)))
+    ranges = [d for d in dims if isinstance(d, (Real, Integer))]
+    if ranges:
+        log = all(d.log for d in ranges)
+    else:  # ordered choices, distributions: judge by the numbers
+        listed = [c for d in dims if isinstance(d, Ordinal) for c in d.choices]
+        log = _looks_logarithmic(np.asarray(listed + seen, dtype=float))
+    return _Parameter(name, columns, False, log, ())
+
+
+def _looks_logarithmic(values: np.ndarray) -> bool:
+    """Positive, spanning two decades or more, and more evenly spread in log than linearly."""
+    values = np.unique(values[np.isfinite(values)])
+    if len(values) < 2 or values[0] <= 0 or values[-1] / values[0] < 100:
+        return False
+    return bool(_spread(np.log(values)) <= _spread(values))
+
+
+def _spread(sorted_values: np.ndarray) -> float:
+    """Coefficient of variation of the gaps between sorted values (0: evenly spaced)."""
+    gaps = np.diff(sorted_values)
+    return float(gaps.std() / gaps.mean())
+
+
+def _distinct(values: list) -> list:
+    out: list = []
+    for value in values:
+        if not any(same_value(value, seen) for seen in out):
+            out.append(value)
+    return out
+
+
+def _index(value: Any, choices: tuple) -> int:
+    return next(i for i, choice in enumerate(choices) if same_value(value, choice))
+
+
+# -- the surrogate -------------------------------------------------------------------------
+
+
+class _Surrogate(NamedTuple):
+    """A random forest of the scores of a search's candidates.
+
+    Attributes
+    ----------
+    results : _Results
+    features : ndarray of shape (n, n_features)
+        The candidates' rows without the sub-space column, ``-1`` where inactive.
+    feature_columns : ndarray of shape (n_features,)
+        Column of the encoded matrix of each feature.
+    target : ndarray of shape (n,)
+        Scores, failed candidates given the worst score.
+    model : RandomForestRegressor
+    """
+
+    results: _Results
+    features: np.ndarray
+    feature_columns: np.ndarray
+    target: np.ndarray
+    model: RandomForestRegressor
+
+    def groups(self) -> dict[str, np.ndarray]:
+        """Feature indices of each parameter."""
+        names = np.array([self.results.space.columns[j].name for j in self.feature_columns])
+        return {name: np.flatnonzero(names == name) for name in self.results.parameters}
+
+    def feature(self, parameter: _Parameter) -> int:
+        """The one feature of a parameter held in a single column."""
+        return int(np.flatnonzero(self.feature_columns == parameter.columns[0])[0])
+
+
+def _fit_surrogate(results: _Results, rng: np.random.RandomState) -> _Surrogate:
+    """Fit the forest to ``results``; ``ValueError`` if there is nothing to learn from."""
+    finite = np.isfinite(results.scores)
+    if not finite.any():
+        raise ValueError("every candidate of the search failed: there is nothing to learn from")
+    columns = np.array([j for j, c in enumerate(results.space.columns) if c.name is not None])
+    if not len(columns):
+        raise ValueError("the search has no parameters")
+    rows = results.X[:, columns]
+    features = np.where(np.isnan(rows), _INACTIVE, rows)
+    target = np.where(finite, results.scores, results.scores[finite].min())
+    model = RandomForestRegressor(
+        n_estimators=_N_TREES, min_samples_leaf=_MIN_SAMPLES_LEAF, random_state=rng
+    ).fit(features, target)
+    return _Surrogate(results, features, columns, target, model)
+
+
+# -- importance ------------------------------------------------------------------------------
+
+
+def parameter_importance(search: Any, random_state: Any = 0) -> dict[str, float]:
+    """Share of each parameter in explaining the scores of a fitted search.
+
+    A random forest is fitted to the candidates' scores (see
+    :mod:`skhpo.importance`); the importance of a parameter is the increase of
+    the forest's mean squared error on the candidates when that parameter's
+    values are shuffled among them (permutation importance, averaged over 10
+    shuffles), normalised to sum to 1. A parameter held in several columns
+    (different ranges in different sub-spaces) is shuffled as one.
+
+    Parameters
+    ----------
+    search : fitted BaseSearchCV
+        A skhpo search or any scikit-learn search (``GridSearchCV``,
+        ``RandomizedSearchCV``...). The score is the optimised metric:
+        ``mean_test_score``, or ``mean_test_<refit>`` with several metrics.
+    random_state : int, RandomState instance or None, default=0
+        Seeds the forest and the shuffles: the same seed gives the same numbers.
+
+    Returns
+    -------
+    dict of str to float
+        One entry per parameter name (in the order of the space), each in
+        ``[0, 1]``, summing to 1. The choice of sub-space of a list-of-dicts
+        space has no entry: its effect is shared among the parameters that
+        differ between sub-spaces. When the forest finds no effect at all
+        (e.g. every score is equal) every parameter gets the same share.
+
+    Raises
+    ------
+    ValueError
+        If every candidate failed, or the search's metric is ambiguous.
+
+    Examples
+    --------
+    >>> from scipy.stats import loguniform
+    >>> from sklearn.datasets import load_diabetes
+    >>> from sklearn.linear_model import Ridge
+    >>> from skhpo import TPESearchCV
+    >>> from skhpo.importance import parameter_importance
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> space = {"alpha": loguniform(1e-3, 1e3), "tol": loguniform(1e-5, 1e-1)}
+    >>> search = TPESearchCV(Ridge(), space, n_iter=20, cv=3, random_state=0).fit(X, y)
+    >>> importance = parameter_importance(search)
+    >>> max(importance, key=importance.get), round(sum(importance.values()), 6)
+    ('alpha', 1.0)
+    """
+    results = _read(search)
+    if not results.parameters:
+        return {}
+    rng = check_random_state(random_state)
+    surrogate = _fit_surrogate(results, rng)
+    groups = surrogate.groups()
+    losses = _permutation_losses(surrogate, list(groups.values()), rng)
+    total = losses.sum()
+    shares = losses / total if total > 0 else np.full(len(losses), 1.0 / len(losses))
+    return {name: float(share) for name, share in zip(groups, shares)}
+
+
+def _permutation_losses(
+    surrogate: _Surrogate, groups: list[np.ndarray], rng: np.random.RandomState
+) -> np.ndarray:
+    """Increase of the surrogate's squared error when each group of features is shuffled.
+
+    Parameters
+    ----------
+    surrogate : _Surrogate
+    groups : list of ndarray of int
+        Feature indices shuffled together, one array per parameter.
+    rng : RandomState
+
+    Returns
+    -------
+    ndarray of shape (len(groups),)
+        Mean increase over ``_N_REPEATS`` shuffles, clipped at 0.
+    """
+    features, target, model = surrogate.features, surrogate.target, surrogate.model
+    n = len(features)
+    baseline = np.mean((model.predict(features) - target) ** 2)
+    # Row r * n + i of the stacked copies takes its shuffled values from row order[r, i].
+    order = np.argsort(rng.random_sample((_N_REPEATS, n)), axis=1).ravel()
+    stacked, targets = np.tile(features, (_N_REPEATS, 1)), np.tile(target, _N_REPEATS)
+    losses = np.empty(len(groups))
+    for g, columns in enumerate(groups):
+        shuffled = stacked.copy()
+        shuffled[:, columns] = features[order][:, columns]
+        losses[g] = np.mean((model.predict(shuffled) - targets) ** 2) - baseline
+    return np.maximum(losses, 0.0)
+
+
+# -- partial dependence ----------------------------------------------------------------------
+
+
+class PartialDependence(NamedTuple):
+    """The surrogate's average score over a grid of two parameters.
+
+    Attributes
+    ----------
+    x_values : ndarray of shape (n_x,)
+        Grid values of the first parameter, increasing, in its own units.
+    y_values : ndarray of shape (n_y,)
+        Grid values of the second parameter.
+    average : ndarray of shape (n_y, n_x)
+        ``average[i, j]``: predicted score at ``y_values[i]``, ``x_values[j]``,
+        averaged over the finished candidates' other parameters.
+    """
+
+    x_values: np.ndarray
+    y_values: np.ndarray
+    average: np.ndarray
+
+
+def partial_dependence(
+    search: Any, x: str, y: str, grid: int = 30, random_state: Any = 0
+) -> PartialDependence:
+    """Two-parameter partial dependence of the score, from the surrogate forest.
+
+    The forest of :func:`parameter_importance` predicts the score of every
+    finished candidate that has both parameters (at most 200 of them, drawn
+    at random) with ``x`` and ``y`` set to each point of a grid, and averages.
+    The grid is even in each parameter's unit scale, so log-scale parameters
+    get log-spaced values: ``grid`` points spanning the range of a continuous
+    parameter (the range of the evaluated candidates for a scipy distribution
+    other than uniform / loguniform), every value of a discrete one with up to
+    ``grid`` values.
+
+    Parameters
+    ----------
+    search : fitted BaseSearchCV
+    x, y : str
+        Names of two different numeric parameters (not unordered choices).
+    grid : int, default=30
+        Points per parameter (at least 2).
+    random_state : int, RandomState instance or None, default=0
+        Seeds the forest and the choice of candidates averaged over.
+
+    Returns
+    -------
+    PartialDependence
+        Named tuple ``(x_values, y_values, average)`` of shapes ``(n_x,)``,
+        ``(n_y,)`` and ``(n_y, n_x)``; ``n_x = grid`` for a continuous ``x``.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter, if ``x`` or ``y`` is unknown, categorical, has a
+        single value or has different ranges in different sub-spaces; if no
+        finished candidate has both.
+    """
+    return _partial_dependence(_read(search), x, y, grid, random_state)
+
+
+def _partial_dependence(
+    results: _Results, x: str, y: str, grid: int, random_state: Any
+) -> PartialDependence:
+    if not isinstance(grid, (int, np.integer)) or grid < 2:
+        raise ValueError(f"grid must be an int >= 2, got {grid!r}")
+    if x == y:
+        raise ValueError(f"x and y must be different parameters, got {x!r} twice")
+    px, py = _numeric(results, x, "x"), _numeric(results, y, "y")
+    jx, jy = px.columns[0], py.columns[0]
+    both = ~np.isnan(results.X[:, jx]) & ~np.isnan(results.X[:, jy])
+    if not (both & np.isfinite(results.scores)).any():
+        raise ValueError(f"no finished candidate has both {x!r} and {y!r}")
+    rng = check_random_state(random_state)
+    surrogate = _fit_surrogate(results, rng)
+    background = surrogate.features[both & np.isfinite(results.scores)]
+    if len(background) > _MAX_BACKGROUND:
+        background = background[rng.choice(len(background), _MAX_BACKGROUND, replace=False)]
+    ux = _unit_grid(results.space.columns[jx].dimension, results.X[both, jx], grid)
+    uy = _unit_grid(results.space.columns[jy].dimension, results.X[both, jy], grid)
+    average = _average_prediction(
+        surrogate.model, background, surrogate.feature(px), ux, surrogate.feature(py), uy
+    )
+    dx, dy = results.space.columns[jx].dimension, results.space.columns[jy].dimension
+    return PartialDependence(
+        np.asarray(dx.from_unit(ux), dtype=float),
+        np.asarray(dy.from_unit(uy), dtype=float),
+        average,
+    )
+
+
+def _numeric(results: _Results, name: str, role: str) -> _Parameter:
+    """The numeric single-column parameter ``name``, or a ``ValueError`` saying why not."""
+    parameter = results.parameter(name, role)
+    if parameter.categorical:
+        raise ValueError(
+            f"{role}={name!r} is categorical: partial dependence needs numeric parameters"
+        )
+    if len(parameter.columns) > 1:
+        raise ValueError(f"{role}={name!r} has different ranges in different sub-spaces")
+    if results.space.columns[parameter.columns[0]].dimension.size < 2:
+        raise ValueError(f"{role}={name!r} has a single value")
+    return parameter
+
+
+def _unit_grid(dimension: Any, seen: np.ndarray, n: int) -> np.ndarray:
+    """Increasing, distinct unit values of a grid of at most ``n`` points.
+
+    Parameters
+    ----------
+    dimension : Dimension
+    seen : ndarray of shape (m,)
+        Unit values of the evaluated candidates (only used by distributions,
+        whose unit interval reaches far into the tails).
+    n : int
+
+    Returns
+    -------
+    ndarray of shape (k,), k <= n
+    """
+    centres = (np.arange(n) + 0.5) / n
+    if isinstance(dimension, Distribution):
+        centres = seen.min() + centres * (seen.max() - seen.min())
+    return np.unique(dimension.snap(centres))
+
+
+def _average_prediction(
+    model: RandomForestRegressor,
+    background: np.ndarray,
+    fx: int,
+    ux: np.ndarray,
+    fy: int,
+    uy: np.ndarray,
+) -> np.ndarray:
+    """Mean prediction over ``background`` rows with features ``fx, fy`` set to each grid point.
+
+    Parameters
+    ----------
+    model : fitted regressor
+    background : ndarray of shape (m, n_features)
+    fx, fy : int
+        The two features varied.
+    ux : ndarray of shape (n_x,)
+    uy : ndarray of shape (n_y,)
+
+    Returns
+    -------
+    ndarray of shape (n_y, n_x)
+    """
+    m = len(background)
+    gy, gx = np.meshgrid(uy, ux, indexing="ij")
+    rows = np.tile(background, (gx.size, 1))
+    rows[:, fx] = np.repeat(gx.ravel(), m)
+    rows[:, fy] = np.repeat(gy.ravel(), m)
+    return model.predict(rows).reshape(len(uy), len(ux), m).mean(axis=2)
