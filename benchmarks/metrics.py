@@ -1,0 +1,140 @@
+"""The numbers the benchmark reports, computed from fitted searches and from results.
+
+Per run: :func:`best_so_far`, :func:`overhead_per_candidate`, regret. Across
+runs: :func:`add_normalized_scores` and :func:`add_ranks`, which need every
+result of a problem; :func:`scaling_profile` for the scaling mode.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from itertools import pairwise
+
+import numpy as np
+from scipy.stats import rankdata
+
+__all__ = [
+    "add_normalized_scores",
+    "add_ranks",
+    "best_so_far",
+    "finite_stat",
+    "group",
+    "overhead_per_candidate",
+    "scaling_profile",
+]
+
+
+def best_so_far(scores: Iterable[float]) -> np.ndarray:
+    """Running maximum of ``scores``, ignoring NaN (failed candidates).
+
+    >>> best_so_far([0.5, float("nan"), 0.4, 0.7]).tolist()
+    [0.5, 0.5, 0.5, 0.7]
+    """
+    return np.fmax.accumulate(np.asarray(list(scores), dtype=float))
+
+
+def overhead_per_candidate(
+    wall_time: float, refit_time: float, fit_score_time: float, n_evaluated: int
+) -> float:
+    """Seconds per evaluated candidate spent outside fitting and scoring.
+
+    ``(wall_time - refit_time - fit_score_time) / n_evaluated``: what the search
+    itself costs (proposing candidates, bookkeeping, dispatch).
+
+    >>> overhead_per_candidate(10.0, 1.0, 7.0, 4)
+    0.5
+    """
+    if n_evaluated <= 0:
+        return float("nan")
+    return (wall_time - refit_time - fit_score_time) / n_evaluated
+
+
+def group(records: Iterable[dict], *keys: str) -> dict[tuple, list[dict]]:
+    """Records grouped by the values of ``keys``, in order of first appearance."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for record in records:
+        groups[tuple(record.get(k) for k in keys)].append(record)
+    return dict(groups)
+
+
+def _ok(records: Iterable[dict]) -> list[dict]:
+    return [r for r in records if r.get("status") == "ok" and r.get("best_cv") is not None]
+
+
+def add_normalized_scores(records: list[dict], baseline: str) -> dict[tuple, tuple]:
+    """Add ``normalized`` to every successful record, in place.
+
+    ``100 * (best_cv - zero) / (hundred - zero)`` where ``zero`` is the median
+    best CV score of the ``baseline`` method (random search) on the same problem
+    with the same budget, and ``hundred`` the best score ever seen on the problem
+    (any method, seed or budget), or minus the known minimum of a synthetic
+    problem. Missing baseline: NaN.
+
+    Returns
+    -------
+    references : dict
+        ``(problem, n_iter) -> (zero, hundred)``.
+    """
+    ok = _ok(records)
+    hundred: dict = {}
+    for (problem,), runs in group(ok, "problem").items():
+        known = [-r["minimum"] for r in runs if r.get("minimum") is not None]
+        hundred[problem] = known[0] if known else max(r["best_cv"] for r in runs)
+    references = {}
+    for (problem, n_iter), runs in group(ok, "problem", "n_iter").items():
+        base = [r["best_cv"] for r in runs if r["method"] == baseline]
+        zero = float(np.median(base)) if base else float("nan")
+        span = hundred[problem] - zero
+        references[problem, n_iter] = (zero, hundred[problem])
+        for r in runs:
+            r["normalized"] = 100 * (r["best_cv"] - zero) / span if span > 0 else float("nan")
+    return references
+
+
+def add_ranks(records: list[dict]) -> None:
+    """Add ``rank`` (1 = best CV score; ties share the mean rank) to every successful
+    record, among the methods run on the same problem, seed and budget; in place."""
+    for runs in group(_ok(records), "problem", "seed", "n_iter").values():
+        ranks = rankdata([-r["best_cv"] for r in runs], method="average")
+        for r, rank in zip(runs, ranks):
+            r["rank"] = float(rank)
+
+
+def scaling_profile(times: Iterable[float], edges: Iterable[int]) -> tuple[list[int], list[float]]:
+    """Seconds per candidate between successive observation counts.
+
+    Parameters
+    ----------
+    times : sequence of float
+        Seconds from the start of ``fit`` to the end of each candidate's evaluation.
+    edges : sequence of int
+        Observation counts; the profile has one value per interval between two.
+
+    Returns
+    -------
+    ends, seconds : lists
+        The end of each interval reached, and the mean seconds per candidate in it.
+
+    >>> scaling_profile([1.0, 2.0, 4.0, 8.0], [0, 2, 4])
+    ([2, 4], [1.0, 3.0])
+    """
+    times = np.concatenate([[0.0], np.asarray(list(times), dtype=float)])
+    ends, seconds = [], []
+    edges = list(edges)
+    for start, end in pairwise(edges):
+        if end >= len(times):
+            break
+        ends.append(int(end))
+        seconds.append(float((times[end] - times[start]) / (end - start)))
+    return ends, seconds
+
+
+def finite_stat(values: Iterable[float | None], reducer: Callable = np.mean) -> float:
+    """``reducer`` (mean by default) of the finite values; NaN if there are none.
+
+    >>> finite_stat([1.0, None, float("nan"), 3.0])
+    2.0
+    """
+    finite = [v for v in values if v is not None and np.isfinite(v)]
+    return float(reducer(finite)) if finite else float("nan")

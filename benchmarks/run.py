@@ -1,0 +1,170 @@
+"""The benchmark's command line: run, write ``results.jsonl`` and ``meta.json``, report.
+
+Examples
+--------
+::
+
+    python -m benchmarks.run --mode quick               # ~10 minutes on 2 cores
+    python -m benchmarks.run --mode full --jobs 2       # hours: every problem, 5 seeds
+    python -m benchmarks.run --mode scaling             # overhead vs observations
+    python -m benchmarks.run --mode quick --methods skhpo-bayes sklearn-random --seeds 2
+
+Work is split into one job per (problem, seed): all methods of a problem and
+seed run one after the other in the same worker, so they are timed under the
+same conditions; ``--jobs`` such groups run at once (each single-threaded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from joblib import Parallel, delayed
+
+from .environment import machine, revision, versions
+from .experiment import run_group
+from .methods import METHODS
+from .problems import PROBLEMS, QUICK_PROBLEMS, SCALING_PROBLEM
+
+__all__ = ["MODES", "SCALING_CAPS", "main"]
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+#: Budget of the scaling experiment (``--n-iter`` overrides it in ``--mode scaling``).
+SCALING_N_ITER = 500
+#: Methods whose scaling run stops earlier: scikit-optimize's overhead grows to
+#: seconds per candidate (about 2 minutes for 100 candidates here).
+SCALING_CAPS = {"skopt-bayes": 200}
+
+
+@dataclass(frozen=True)
+class Mode:
+    """What one ``--mode`` runs by default."""
+
+    problems: list[str]
+    seeds: int
+    n_iters: list[int]
+    benchmark: bool = True
+    scaling: bool = False
+
+
+MODES = {
+    "quick": Mode(QUICK_PROBLEMS, seeds=3, n_iters=[30]),
+    "full": Mode(list(PROBLEMS), seeds=5, n_iters=[50, 100], scaling=True),
+    "scaling": Mode(
+        [SCALING_PROBLEM], seeds=1, n_iters=[SCALING_N_ITER], benchmark=False, scaling=True
+    ),
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--mode", choices=list(MODES), default="quick")
+    parser.add_argument("--out", type=Path, help="output folder (default: results/<mode>-<time>)")
+    parser.add_argument(
+        "--methods",
+        nargs="+",
+        choices=list(METHODS),
+        metavar="METHOD",
+        help=f"methods to run (default: all): {', '.join(METHODS)}",
+    )
+    parser.add_argument(
+        "--problems",
+        nargs="+",
+        choices=list(PROBLEMS),
+        metavar="PROBLEM",
+        help=f"problems (default: the mode's): {', '.join(PROBLEMS)}",
+    )
+    parser.add_argument("--seeds", type=int, help="number of seeds, 0 .. N-1")
+    parser.add_argument("--n-iter", type=int, nargs="+", help="budgets (candidates per search)")
+    parser.add_argument("--jobs", type=int, default=2, help="(problem, seed) groups run at once")
+    parser.add_argument("--no-report", action="store_true", help="write results only")
+    return parser
+
+
+def _tasks(args: argparse.Namespace, mode: Mode) -> list[tuple]:
+    """``(problem, seed, methods, n_iters, clock)`` groups, the longest first."""
+    methods = args.methods or list(METHODS)
+    seeds = range(args.seeds if args.seeds is not None else mode.seeds)
+    tasks = []
+    if mode.scaling:
+        n_iter = max(args.n_iter) if args.n_iter and not mode.benchmark else SCALING_N_ITER
+        problem = args.problems[0] if args.problems and not mode.benchmark else SCALING_PROBLEM
+        for method in sorted(methods, key=lambda m: m not in SCALING_CAPS):
+            tasks.append(
+                (problem, 0, [method], [min(n_iter, SCALING_CAPS.get(method, n_iter))], True)
+            )
+    if mode.benchmark:
+        problems = args.problems or mode.problems
+        n_iters = args.n_iter or mode.n_iters
+        real_first = sorted(problems, key=lambda p: PROBLEMS[p].synthetic)
+        tasks += [(p, seed, methods, n_iters, False) for p in real_first for seed in seeds]
+    return tasks
+
+
+def _run_task(problem: str, seed: int, methods: list, n_iters: list, clock: bool) -> list[dict]:
+    records = run_group(problem, seed, methods, n_iters, clock=clock)
+    for record in records:
+        record["experiment"] = "scaling" if clock else "benchmark"
+    return records
+
+
+def main(argv: list[str] | None = None) -> Path:
+    """Run the benchmark described by the command line ``argv``; return the output folder."""
+    args = _parser().parse_args(argv)
+    mode = MODES[args.mode]
+    stamp = datetime.now(timezone.utc)
+    out = args.out or RESULTS_DIR / f"{args.mode}-{stamp:%Y%m%d-%H%M%S}"
+    out.mkdir(parents=True, exist_ok=True)
+    tasks = _tasks(args, mode)
+    command = "python -m benchmarks.run " + shlex.join(sys.argv[1:] if argv is None else argv)
+    print(f"{command}: {len(tasks)} jobs on {args.jobs} workers -> {out}", file=sys.stderr)
+    git_revision = revision()  # before the run: the code that runs
+    start = time.perf_counter()
+    done = 0
+    with open(out / "results.jsonl", "w", encoding="utf-8") as results:
+        parallel = Parallel(n_jobs=args.jobs, return_as="generator_unordered")
+        for records in parallel(delayed(_run_task)(*task) for task in tasks):
+            done += 1
+            for record in records:
+                results.write(json.dumps(record) + "\n")
+            results.flush()
+            first = records[0]
+            statuses = sorted({r["status"] for r in records})
+            what = f"{first['method']} on " if first.get("experiment") == "scaling" else ""
+            print(
+                f"[{done}/{len(tasks)}] {what}{first['problem']} seed {first['seed']}: "
+                f"{len(records)} runs ({', '.join(statuses)}), "
+                f"{time.perf_counter() - start:.0f} s elapsed",
+                file=sys.stderr,
+            )
+    meta = {
+        "command": command,
+        "mode": args.mode,
+        "started": stamp.isoformat(timespec="seconds"),
+        "wall_time": time.perf_counter() - start,
+        "jobs": args.jobs,
+        "seeds": args.seeds if args.seeds is not None else mode.seeds,
+        "scaling_caps": SCALING_CAPS if mode.scaling else {},
+        "machine": machine(),
+        "versions": versions(),
+        "revision": git_revision,
+    }
+    (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    if not args.no_report:
+        from .report import write_report
+
+        write_report(out)
+    print(f"done in {meta['wall_time']:.0f} s: {out}", file=sys.stderr)
+    return out
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""The benchmark harness itself (seconds; needs only skhpo and scikit-learn).
+
+Runs from the repository root (``python -m pytest`` puts it on ``sys.path``).
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from sklearn.model_selection import RandomizedSearchCV
+
+from benchmarks import methods, spaces
+from benchmarks.experiment import run_one
+from benchmarks.problems import PROBLEMS
+from benchmarks.report import write_report
+
+FIELDS = {
+    "problem",
+    "method",
+    "seed",
+    "n_iter",
+    "status",
+    "reason",
+    "best_cv",
+    "test_score",
+    "regret",
+    "overhead_per_candidate",
+    "wall_time",
+    "n_candidates",
+    "n_unique",
+    "curve",
+    "versions",
+}
+
+
+@pytest.mark.parametrize("method", ["sklearn-random", "skhpo-random"])
+def test_run_one_gives_a_complete_record(method):
+    record = run_one("branin", method, seed=0, n_iter=5)
+    assert FIELDS <= set(record)
+    assert record["status"] == "ok", record["reason"]
+    assert record["n_candidates"] == record["n_unique"] == 5
+    assert len(record["curve"]) == 5
+    assert record["curve"] == sorted(record["curve"])
+    assert record["best_cv"] == pytest.approx(record["curve"][-1])
+    assert record["regret"] >= 0
+    assert record["regret"] == pytest.approx(-record["best_cv"] - PROBLEMS["branin"].minimum)
+    assert np.isfinite(record["overhead_per_candidate"])
+    assert record["versions"]["scikit-learn"]
+    json.dumps(record, allow_nan=False)
+
+
+def test_identical_splits_and_seeds_give_identical_runs():
+    first, second = (run_one("mixed-int-cat", "sklearn-random", 1, 5) for _ in range(2))
+    assert first["curve"] == second["curve"]
+
+
+class _Unbuilt(RandomizedSearchCV):
+    def fit(self, X, y=None, **params):
+        raise NotImplementedError("not built yet")
+
+
+def test_failures_become_records(monkeypatch):
+    unbuilt = methods.RandomSearch("unbuilt", "skhpo", skhpo=True)
+    monkeypatch.setattr(unbuilt, "build", lambda s: (_Unbuilt(s.problem.make_estimator(), {}), {}))
+    missing = methods.RandomSearch("missing", "nope", requires=("no_such_module_xyz",))
+    monkeypatch.setitem(methods.METHODS, "unbuilt", unbuilt)
+    monkeypatch.setitem(methods.METHODS, "missing", missing)
+    assert run_one("branin", "unbuilt", 0, 5)["status"] == "not built yet"
+    record = run_one("branin", "missing", 0, 5)
+    assert record["status"] == "unavailable"
+    assert "no_such_module_xyz" in record["reason"]
+    grid = run_one("hartmann6", "sklearn-grid", 0, 5)
+    assert grid["status"] == "skipped"
+
+
+def test_spaces_translate_consistently():
+    space = PROBLEMS["svc-kernels-digits"].space
+    flat = spaces.flatten(space)
+    assert flat["svc__kernel"].values == ("linear", "rbf", "poly")
+    assert len(spaces.subspaces(spaces.to_sklearn(space))) == 3
+    assert spaces.to_grid(PROBLEMS["branin"].space, 30) == {
+        "x1": list(np.linspace(-5, 10, 5)),
+        "x2": list(np.linspace(0, 15, 5)),
+    }
+    assert spaces.to_grid(PROBLEMS["hartmann6"].space, 100) is None
+    draws = [spaces.LogUniformInt(1, 50).rvs(np.random.RandomState(i)) for i in range(200)]
+    assert min(draws) == 1 and max(draws) <= 50
+
+
+def test_report_is_written(tmp_path):
+    records = [
+        run_one("branin", m, seed, 5) for m in ("sklearn-random", "skhpo-random") for seed in (0, 1)
+    ]
+    with open(tmp_path / "results.jsonl", "w") as out:
+        out.writelines(json.dumps(r) + "\n" for r in records)
+    report = write_report(tmp_path).read_text()
+    assert "Normalized score" in report and "`skhpo-random`" in report
