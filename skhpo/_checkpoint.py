@@ -35,7 +35,8 @@ __all__ = ["Checkpoint", "StoredBatch", "fingerprint"]
 FORMAT_VERSION = 1
 # Options that may change between a run and its resumption.
 _RESUMABLE_OPTIONS = {"n_iter", "n_jobs", "verbose", "pre_dispatch", "max_time", "callbacks",
-                      "checkpoint", "estimator", "param_distributions"}  # fmt: skip
+                      "checkpoint", "estimator", "param_distributions",
+                      "warm_start_from"}  # fmt: skip
 
 
 def fingerprint(search: Any, space: Any) -> dict[str, str]:

@@ -18,9 +18,9 @@ fail loudly if scikit-learn changes them:
 from __future__ import annotations
 
 from sklearn.model_selection._search import BaseSearchCV
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
-__all__ = ["BaseSearchCV", "Interval", "StrOptions", "is_all_fits_failed_error"]
+__all__ = ["BaseSearchCV", "HasMethods", "Interval", "StrOptions", "is_all_fits_failed_error"]
 
 
 def is_all_fits_failed_error(exc: BaseException) -> bool:

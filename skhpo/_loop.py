@@ -23,6 +23,7 @@ from sklearn.utils import check_random_state
 
 from ._checkpoint import Checkpoint, StoredBatch, fingerprint
 from ._compat import is_all_fits_failed_error
+from ._warm_start import read_warm_start
 from .callbacks import SearchState
 from .space import SearchSpace
 from .space._space import _ENUMERATION_LIMIT
@@ -111,6 +112,14 @@ class SearchRun:
                 f"n_iter={self.n_iter}: only the first {self.n_iter} are evaluated.",
                 UserWarning,
             )
+        self.warm_start = None
+        if search.warm_start_from is not None:
+            self.warm_start = read_warm_start(
+                search.warm_start_from, self.space, self.metric, search.n_splits_,
+                search.include_warm_start,
+            )  # fmt: skip
+        # Rows of cv_results_ before the candidates this search evaluates.
+        self.row_offset = 0
         self.checkpoint, self.stored = None, []
         if search.checkpoint is not None:
             self.checkpoint = Checkpoint(
@@ -139,6 +148,7 @@ class SearchRun:
     def run(self) -> None:
         """Evaluate batches until ``n_iter``, exhaustion, a stopping rule or Ctrl-C."""
         try:
+            self._apply_warm_start()
             stop = self._replay()
             while not stop and len(self.scores) < self.n_iter and not self._out_of_time():
                 X, params = self._next_batch(min(self.batch_size, self.n_iter - len(self.scores)))
@@ -157,6 +167,18 @@ class SearchRun:
         if self.search_ctx is not None:
             self.search_ctx.call_on_fit_task_end(estimator=self.search)
         self._finish()
+
+    def _apply_warm_start(self) -> None:
+        """Tell the strategy an earlier search's candidates; keep them as rows if asked."""
+        warm = self.warm_start
+        if warm is None or not len(warm.rows):
+            return
+        self.evaluated_keys.update(self.space.keys(warm.rows))
+        self.strategy.tell(warm.rows, warm.y, warm.y_std)
+        if warm.splits is not None:
+            more_results = {BATCH_KEY: [-1] * len(warm.params)}  # batch -1: warm start
+            self.search._extra_rows.append((0, warm.params, more_results, warm.splits))
+            self.row_offset = len(warm.params)
 
     def _replay(self) -> bool:
         """Restore the checkpoint's batches without fitting; return whether to stop.
@@ -186,7 +208,8 @@ class SearchRun:
 
     def _restore(self, X: np.ndarray, params: list[dict], batch: StoredBatch) -> bool:
         more_results = {BATCH_KEY: [self.n_batches] * len(params)}
-        row = (len(self.scores), params, more_results, batch.splits or batch.failure)
+        row = (self.row_offset + len(self.scores), params, more_results,
+               batch.splits or batch.failure)  # fmt: skip
         self.search._extra_rows.append(row)
         if batch.failure is not None:
             error_score = float(self.search.error_score)
@@ -309,7 +332,8 @@ class SearchRun:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Keep a batch whose every fit failed: its rows, a warning, and its scores."""
         self.all_failed_error = exc
-        self.search._extra_rows.append((len(self.scores), params, more_results, str(exc)))
+        position = self.row_offset + len(self.scores)
+        self.search._extra_rows.append((position, params, more_results, str(exc)))
         warnings.warn(str(exc), FitFailedWarning)
         error_score = float(self.search.error_score)
         return np.full(len(params), error_score), np.full(len(params), np.nan)

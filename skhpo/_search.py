@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ._compat import BaseSearchCV, Interval
+from ._compat import BaseSearchCV, HasMethods, Interval
 from ._loop import SearchRun
 from .space import SearchSpace
 from .strategies import Strategy
@@ -42,6 +42,8 @@ class BaseStrategySearchCV(BaseSearchCV):
         "max_time": [Interval(Real, 0, None, closed="neither"), None],
         "callbacks": [list, callable, None],
         "checkpoint": [str, os.PathLike, None],
+        "warm_start_from": [dict, HasMethods(["fit"]), None],
+        "include_warm_start": ["boolean"],
     }
 
     def __init__(
@@ -64,6 +66,8 @@ class BaseStrategySearchCV(BaseSearchCV):
         max_time: float | None = None,
         callbacks: list | None = None,
         checkpoint: str | os.PathLike | None = None,
+        warm_start_from: Any = None,
+        include_warm_start: bool = False,
     ) -> None:
         super().__init__(
             estimator=estimator,
@@ -84,6 +88,8 @@ class BaseStrategySearchCV(BaseSearchCV):
         self.max_time = max_time
         self.callbacks = callbacks
         self.checkpoint = checkpoint
+        self.warm_start_from = warm_start_from
+        self.include_warm_start = include_warm_start
 
     @abstractmethod
     def _make_strategy(self, space: SearchSpace, rng: np.random.Generator) -> Strategy:

@@ -65,6 +65,16 @@ _COMMON_PARAMETERS = """
         refused (``ValueError``) and left untouched. ``n_iter``, ``n_jobs``,
         ``max_time``, ``callbacks`` and ``verbose`` may change between runs.
         Without it, every ``fit`` starts afresh.
+    warm_start_from : fitted search, dict or None, default=None
+        Results of an earlier search (any fitted scikit-learn or skhpo search,
+        or its ``cv_results_``) to learn from: its candidates that lie in this
+        search's space are told to the strategy before it proposes anything and
+        are never evaluated again. Their scores must be comparable (same data,
+        CV and scoring).
+    include_warm_start : bool, default=False
+        Also put those candidates in ``cv_results_`` (as the first rows, in
+        addition to the ``n_iter`` evaluated ones), so that the best of both
+        searches is refit. Needs the same number of CV splits.
 {strategy_parameters}"""
 
 _ATTRIBUTES = """
@@ -122,6 +132,8 @@ class BayesSearchCV(BaseStrategySearchCV):
         max_time: float | None = None,
         callbacks: list | None = None,
         checkpoint: str | os.PathLike | None = None,
+        warm_start_from: Any = None,
+        include_warm_start: bool = False,
         n_initial_points: int | None = None,
         acquisition: str = "ei",
         exploration: float | None = None,
@@ -132,7 +144,8 @@ class BayesSearchCV(BaseStrategySearchCV):
             random_state=random_state, error_score=error_score,
             return_train_score=return_train_score, batch_size=batch_size,
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
-            checkpoint=checkpoint,
+            checkpoint=checkpoint, warm_start_from=warm_start_from,
+            include_warm_start=include_warm_start,
         )  # fmt: skip
         self.n_initial_points = n_initial_points
         self.acquisition = acquisition
@@ -176,6 +189,8 @@ class TPESearchCV(BaseStrategySearchCV):
         max_time: float | None = None,
         callbacks: list | None = None,
         checkpoint: str | os.PathLike | None = None,
+        warm_start_from: Any = None,
+        include_warm_start: bool = False,
         n_initial_points: int = 10,
         gamma: float = 1.0,
         n_ei_candidates: int = 24,
@@ -189,7 +204,8 @@ class TPESearchCV(BaseStrategySearchCV):
             random_state=random_state, error_score=error_score,
             return_train_score=return_train_score, batch_size=batch_size,
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
-            checkpoint=checkpoint,
+            checkpoint=checkpoint, warm_start_from=warm_start_from,
+            include_warm_start=include_warm_start,
         )  # fmt: skip
         self.n_initial_points = n_initial_points
         self.gamma = gamma
@@ -236,6 +252,8 @@ class EvolutionarySearchCV(BaseStrategySearchCV):
         max_time: float | None = None,
         callbacks: list | None = None,
         checkpoint: str | os.PathLike | None = None,
+        warm_start_from: Any = None,
+        include_warm_start: bool = False,
         population_size: int | None = None,
         crossover_probability: float = 0.9,
         mutation_probability: float | None = None,
@@ -248,7 +266,8 @@ class EvolutionarySearchCV(BaseStrategySearchCV):
             random_state=random_state, error_score=error_score,
             return_train_score=return_train_score, batch_size=batch_size,
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
-            checkpoint=checkpoint,
+            checkpoint=checkpoint, warm_start_from=warm_start_from,
+            include_warm_start=include_warm_start,
         )  # fmt: skip
         self.population_size = population_size
         self.crossover_probability = crossover_probability
@@ -294,6 +313,8 @@ class CoordinateSearchCV(BaseStrategySearchCV):
         max_time: float | None = None,
         callbacks: list | None = None,
         checkpoint: str | os.PathLike | None = None,
+        warm_start_from: Any = None,
+        include_warm_start: bool = False,
         order: list[str] | None = None,
         points_per_coordinate: int = 4,
         initial_step: float = 0.25,
@@ -305,7 +326,8 @@ class CoordinateSearchCV(BaseStrategySearchCV):
             random_state=random_state, error_score=error_score,
             return_train_score=return_train_score, batch_size=batch_size,
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
-            checkpoint=checkpoint,
+            checkpoint=checkpoint, warm_start_from=warm_start_from,
+            include_warm_start=include_warm_start,
         )  # fmt: skip
         self.order = order
         self.points_per_coordinate = points_per_coordinate

@@ -18,13 +18,13 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-from ._searches import BayesSearchCV
+from ._searches import BayesSearchCV, TPESearchCV
 
 SPACE = {"svc__C": loguniform(1e-2, 1e4), "svc__gamma": loguniform(1e-6, 1e0)}
 BUDGET = 25
 SEEDS = range(5)
-# The skhpo searches shown here (more as their strategies land).
-SEARCHES = {"skhpo BayesSearchCV": BayesSearchCV}
+# The skhpo searches shown here.
+SEARCHES = {"skhpo BayesSearchCV": BayesSearchCV, "skhpo TPESearchCV": TPESearchCV}
 
 
 def _run(make_search, X_train, y_train, X_test, y_test):

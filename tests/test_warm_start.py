@@ -1,0 +1,88 @@
+"""Seeding a search with an earlier search's results."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.model_selection import RandomizedSearchCV
+
+from skhpo import BayesSearchCV, CoordinateSearchCV, Real, TPESearchCV
+from skhpo.testing import QuadraticEstimator
+
+X = np.zeros((30, 2))
+SPACE = {"a": Real(0, 1), "b": Real(0, 1)}
+
+
+@pytest.fixture
+def fits():
+    QuadraticEstimator.n_fits = 0
+    yield QuadraticEstimator
+    QuadraticEstimator.n_fits = 0
+
+
+@pytest.fixture
+def earlier():
+    return RandomizedSearchCV(
+        QuadraticEstimator(), {"a": np.linspace(0, 1, 11), "b": np.linspace(0, 1, 11)},
+        n_iter=10, cv=3, random_state=0,
+    ).fit(X)  # fmt: skip
+
+
+@pytest.mark.parametrize("cls", [TPESearchCV, BayesSearchCV, CoordinateSearchCV])
+def test_warm_start_candidates_are_told_not_rerun(fits, earlier, cls):
+    told = {}
+    search = cls(QuadraticEstimator(), SPACE, n_iter=6, cv=3, random_state=0,
+                 warm_start_from=earlier)  # fmt: skip
+    original = search._make_strategy
+
+    def spy(space, rng):
+        strategy = original(space, rng)
+        told["strategy"] = strategy
+        return strategy
+
+    search._make_strategy = spy
+    fits.n_fits = 0
+    search.fit(X)
+    assert fits.n_fits == 6 * 3 + 1  # only the new candidates, and the refit
+    assert len(search.cv_results_["params"]) == 6  # not included unless asked
+    strategy = told["strategy"]
+    assert len(strategy.y) == 16
+    np.testing.assert_allclose(strategy.y[:10], earlier.cv_results_["mean_test_score"])
+    old = {(p["a"], p["b"]) for p in earlier.cv_results_["params"]}
+    assert not old & {(p["a"], p["b"]) for p in search.cv_results_["params"]}
+
+
+def test_included_warm_start_rows_come_first_and_can_be_the_best(fits, earlier):
+    search = TPESearchCV(
+        QuadraticEstimator(), SPACE, n_iter=4, cv=3, random_state=0,
+        warm_start_from=earlier.cv_results_, include_warm_start=True,
+    )  # fmt: skip
+    fits.n_fits = 0
+    search.fit(X)
+    res = search.cv_results_
+    assert len(res["params"]) == 14 and fits.n_fits == 4 * 3 + 1
+    np.testing.assert_array_equal(res["batch"][:10], -1)
+    np.testing.assert_allclose(res["mean_test_score"][:10], earlier.cv_results_["mean_test_score"])
+    np.testing.assert_allclose(
+        res["split2_test_score"][:10], earlier.cv_results_["split2_test_score"]
+    )
+    assert search.best_score_ == max(earlier.best_score_, res["mean_test_score"][10:].max())
+
+
+def test_warm_start_outside_the_space_is_ignored_with_a_warning(fits, earlier):
+    narrow = {"a": Real(0, 0.5), "b": Real(0, 1)}
+    with pytest.warns(UserWarning, match="outside this search space"):
+        TPESearchCV(QuadraticEstimator(), narrow, n_iter=3, cv=3, warm_start_from=earlier).fit(X)
+
+
+def test_warm_start_needs_comparable_results(fits, earlier):
+    fits.n_fits = 0
+    with pytest.raises(ValueError, match="2 CV splits"):
+        TPESearchCV(
+            QuadraticEstimator(), SPACE, n_iter=3, cv=2, warm_start_from=earlier,
+            include_warm_start=True,
+        ).fit(X)  # fmt: skip
+    with pytest.raises(ValueError, match="warm_start_from"):
+        TPESearchCV(QuadraticEstimator(), SPACE, warm_start_from=RandomizedSearchCV(
+            QuadraticEstimator(), SPACE)).fit(X)  # fmt: skip
+    assert fits.n_fits == 0
