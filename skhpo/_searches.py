@@ -110,6 +110,7 @@ class BayesSearchCV(BaseStrategySearchCV):
         "n_initial_points": [Interval(Integral, 1, None, closed="left"), None],
         "acquisition": [StrOptions({"ei", "pi", "ucb"})],
         "exploration": [Interval(Real, 0, None, closed="left"), None],
+        "max_model_points": [Interval(Integral, 2, None, closed="left"), None],
     }
 
     def __init__(
@@ -137,6 +138,7 @@ class BayesSearchCV(BaseStrategySearchCV):
         n_initial_points: int | None = None,
         acquisition: str = "ei",
         exploration: float | None = None,
+        max_model_points: int | None = 300,
     ) -> None:
         super().__init__(
             estimator, param_distributions, n_iter=n_iter, scoring=scoring, n_jobs=n_jobs,
@@ -150,11 +152,13 @@ class BayesSearchCV(BaseStrategySearchCV):
         self.n_initial_points = n_initial_points
         self.acquisition = acquisition
         self.exploration = exploration
+        self.max_model_points = max_model_points
 
     def _make_strategy(self, space: SearchSpace, rng: np.random.Generator) -> Strategy:
         return BayesStrategy(
             space, rng, n_initial_points=self.n_initial_points,
             acquisition=self.acquisition, exploration=self.exploration,
+            max_model_points=self.max_model_points,
         )  # fmt: skip
 
 
@@ -408,6 +412,10 @@ _document(
         For ``"ei"`` and ``"pi"``, the margin over the best score to improve on,
         in standard deviations of the scores (default 0 and 0.01); for
         ``"ucb"``, the multiple of the posterior standard deviation (default 2).
+    max_model_points : int or None, default=300
+        Most observations the Gaussian process is fitted to: beyond it, the
+        best half of that many and a random sample of the others, which keeps
+        the cost of each proposal flat in long searches. None: all of them.
 """,
     examples="""
     Examples

@@ -121,6 +121,27 @@ def test_finds_the_optimum_of_a_quadratic_well_before_random_search():
     assert np.median(bayes) > 10 * np.median(rand), (bayes, rand)
 
 
+def test_model_is_capped_to_the_best_and_a_sample_of_the_rest():
+    space = SearchSpace({"x": Real(-5.0, 5.0), "y": Real(-5.0, 5.0)})
+    rng = np.random.default_rng(0)
+    strategy = BayesStrategy(space, rng, n_initial_points=1, max_model_points=20)
+    X = space.sample(60, rng)
+    y = -np.sum(X**2, axis=1)
+    strategy.tell(X, y)
+    proposal = strategy.ask(2)
+    modelled = strategy._gp.X
+    assert len(modelled) == 20  # the fantasies of a batch are not kept in the fitted GP
+    best_ten = strategy.inputs(X[np.argsort(-y)[:10]])
+    assert all((modelled == row).all(axis=1).any() for row in best_ten)
+    assert not set(space.keys(proposal)) & set(space.keys(X))
+    # Still finds the optimum with the cap in force.
+    capped = _optimize(
+        lambda s, r: BayesStrategy(s, r, max_model_points=12),
+        lambda p: -((p["x"] - 1.3) ** 2) - (p["y"] + 2.1) ** 2, space, 30, 2, 0,
+    )
+    assert capped.y.max() > -5e-2
+
+
 def test_failed_region_is_learned_as_bad():
     space = SearchSpace({"x": Real(0.0, 1.0)})
 
@@ -203,7 +224,11 @@ def test_bayes_search_is_reproducible_and_ignores_n_jobs(iris):
 
 @pytest.mark.parametrize(
     ("option", "match"),
-    [({"acquisition": "foo"}, "acquisition"), ({"n_initial_points": 0}, "n_initial_points")],
+    [
+        ({"acquisition": "foo"}, "acquisition"),
+        ({"n_initial_points": 0}, "n_initial_points"),
+        ({"max_model_points": 1}, "max_model_points"),
+    ],
 )
 def test_bayes_options_are_validated_before_any_fit(iris, counter, option, match):
     X, y = iris

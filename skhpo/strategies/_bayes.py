@@ -44,6 +44,11 @@ class BayesStrategy(Strategy):
     exploration : float or None, default=None
         EI / PI: margin over the best score, in standard deviations of the
         scores (default 0 / 0.01). UCB: multiple of the posterior std (default 2).
+    max_model_points : int or None, default=300
+        Most observations the GP is fitted to. Beyond it the GP sees the best
+        half of that many observations and a random sample of the others, so
+        the cost of a proposal stops growing (a GP costs O(n^2) per scored
+        point and O(n^3) per fit). None: every observation.
 
     Examples
     --------
@@ -70,8 +75,12 @@ class BayesStrategy(Strategy):
         n_initial_points: int | None = None,
         acquisition: str = "ei",
         exploration: float | None = None,
+        max_model_points: int | None = 300,
     ) -> None:
         super().__init__(space, rng)
+        if max_model_points is not None and max_model_points < 2:
+            raise ValueError(f"max_model_points must be at least 2, got {max_model_points}.")
+        self.max_model_points = max_model_points
         self.inputs = GPInputs(space)
         if n_initial_points is None:
             n_initial_points = int(np.clip(self.inputs.n_features + 1, 5, 12))
@@ -97,7 +106,8 @@ class BayesStrategy(Strategy):
 
     def _propose(self, n: int, pending: np.ndarray | None, chosen: list) -> list:
         z = self._warped_scores()
-        gp = self._fit(z)
+        modelled = self._modelled_points(z)
+        gp = self._fit(self.X[modelled], z[modelled], len(z))
         liar = z.min()
         busy = [np.empty((0, self.space.n_columns))] if pending is None else [pending]
         busy = np.vstack([*busy, *(np.array(chosen).reshape(-1, self.space.n_columns),)])
@@ -134,13 +144,30 @@ class BayesStrategy(Strategy):
             y = _standardize(yeojohnson(y)[0])
         return y
 
-    def _fit(self, z: np.ndarray) -> GaussianProcess:
-        n = len(z)
+    def _modelled_points(self, z: np.ndarray) -> np.ndarray:
+        """Indices of the observations the GP is fitted to (all up to the cap).
+
+        Past ``max_model_points``, the best half of the cap (where the
+        acquisition looks hardest) and a random sample of the rest (so the GP
+        keeps a coarse picture of the whole space).
+        """
+        cap = self.max_model_points
+        if cap is None or len(z) <= cap:
+            return np.arange(len(z))
+        order = np.argsort(-z, kind="stable")
+        n_best = cap // 2
+        others = self.rng.choice(order[n_best:], size=cap - n_best, replace=False)
+        return np.sort(np.concatenate([order[:n_best], others]))
+
+    def _fit(self, X: np.ndarray, z: np.ndarray, n_observed: int) -> GaussianProcess:
+        # The schedule follows the number of observations, not of modelled points,
+        # so a capped GP is still re-optimised as the search goes on.
+        n = n_observed
         optimize = n < _ALWAYS_REFIT_BELOW or n >= _REFIT_GROWTH * self._n_at_last_optimization
         if optimize:
             self._n_at_last_optimization = n
         self._gp.n_restarts = 2 if n < _ALWAYS_REFIT_BELOW else 0
-        return self._gp.fit(self.inputs(self.X), z, self.rng, optimize=optimize)
+        return self._gp.fit(self.inputs(X), z, self.rng, optimize=optimize)
 
 
 def _standardize(y: np.ndarray) -> np.ndarray:
