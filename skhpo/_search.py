@@ -112,6 +112,15 @@ class BaseStrategySearchCV(BaseSearchCV):
             del self._extra_rows, self._quiet_format
             self.__dict__.pop("_last_format_args", None)
 
+    def __getstate__(self) -> dict:
+        # scikit-learn >= 1.9 sends the search itself to every fit (``caller=self``,
+        # for its callbacks): the per-fit bookkeeping, which grows with every batch,
+        # stays behind, so what each worker receives does not grow as the search does.
+        state = dict(super().__getstate__())  # may be the instance's own __dict__
+        for transient in _TRANSIENT_STATE:
+            state.pop(transient, None)
+        return state
+
     def _format_results(
         self, candidate_params: list, n_splits: int, out: list, more_results: Any = None
     ) -> dict:
@@ -129,6 +138,13 @@ class BaseStrategySearchCV(BaseSearchCV):
                 # scores once, when the final results are formatted.
                 warnings.filterwarnings("ignore", "One or more of the .* scores are non-finite")
             return super()._format_results(candidate_params, n_splits, out, more_results)
+
+
+#: Attributes that live only during ``fit``: skhpo's per-fit bookkeeping (see
+#: ``_run_search``) and scikit-learn's callback context of the running fit, which
+#: links the contexts of every batch so far (a fit receives its own context as an
+#: argument; the copy of the search it receives only names the caller).
+_TRANSIENT_STATE = ("_extra_rows", "_quiet_format", "_last_format_args", "_callback_fit_ctx")
 
 
 def _splice_rows(

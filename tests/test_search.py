@@ -507,3 +507,32 @@ def test_sklearn_callbacks_progress_and_stop(iris):
             pytest.skip("ProgressBar needs rich")
         bar.fit(X, y)
     assert len(bar.cv_results_["params"]) == 4
+
+
+class _PickledSizeOfSearch:
+    """A callback recording how big the search is when pickled, after each batch."""
+
+    def __init__(self):
+        self.search, self.sizes = None, []
+
+    def __call__(self, state):
+        self.sizes.append(len(pickle.dumps(self.search)))
+
+    def __getstate__(self):
+        return {"search": None, "sizes": []}  # the search is being pickled already
+
+
+def test_what_workers_receive_does_not_grow_with_the_search(iris):
+    # scikit-learn >= 1.9 pickles the search itself into every fit (caller=self):
+    # the results gathered so far must not travel with it.
+    X, y = iris
+    recorder = _PickledSizeOfSearch()
+    search = RandomStrategySearchCV(
+        LogisticRegression(max_iter=200), {"C": loguniform(1e-2, 1e2)}, n_iter=40,
+        batch_size=4, cv=3, random_state=0, callbacks=recorder,
+    )  # fmt: skip
+    recorder.search = search
+    search.fit(X, y)
+    assert len(recorder.sizes) == 10
+    assert max(recorder.sizes) - min(recorder.sizes) < 200, recorder.sizes
+    assert "_last_format_args" not in search.__dict__
