@@ -13,6 +13,7 @@ from ._search import BaseStrategySearchCV
 from .space import SearchSpace
 from .strategies import (
     BayesStrategy,
+    CMAESStrategy,
     CoordinateStrategy,
     EvolutionStrategy,
     Strategy,
@@ -229,6 +230,7 @@ class TPESearchCV(BaseStrategySearchCV):
 class EvolutionarySearchCV(BaseStrategySearchCV):
     _parameter_constraints: dict = {
         **BaseStrategySearchCV._parameter_constraints,
+        "algorithm": [StrOptions({"genetic", "cma-es"})],
         "population_size": [Interval(Integral, 2, None, closed="left"), None],
         "crossover_probability": [Interval(Real, 0, 1, closed="both")],
         "mutation_probability": [Interval(Real, 0, 1, closed="right"), None],
@@ -258,6 +260,7 @@ class EvolutionarySearchCV(BaseStrategySearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
+        algorithm: str = "genetic",
         population_size: int | None = None,
         crossover_probability: float = 0.9,
         mutation_probability: float | None = None,
@@ -273,6 +276,7 @@ class EvolutionarySearchCV(BaseStrategySearchCV):
             checkpoint=checkpoint, warm_start_from=warm_start_from,
             include_warm_start=include_warm_start,
         )  # fmt: skip
+        self.algorithm = algorithm
         self.population_size = population_size
         self.crossover_probability = crossover_probability
         self.mutation_probability = mutation_probability
@@ -280,12 +284,46 @@ class EvolutionarySearchCV(BaseStrategySearchCV):
         self.n_elites = n_elites
 
     def _make_strategy(self, space: SearchSpace, rng: np.random.Generator) -> Strategy:
+        if self.algorithm == "cma-es":
+            _check_cma_es(self, space)
+            return CMAESStrategy(space, rng, population_size=self.population_size)
         return EvolutionStrategy(
             space, rng, population_size=self.population_size,
             crossover_probability=self.crossover_probability,
             mutation_probability=self.mutation_probability,
             tournament_size=self.tournament_size, n_elites=self.n_elites,
         )  # fmt: skip
+
+
+#: Options of EvolutionarySearchCV that only the genetic algorithm uses, with their defaults.
+_GENETIC_ONLY = {
+    "crossover_probability": 0.9,
+    "mutation_probability": None,
+    "tournament_size": 3,
+    "n_elites": None,
+}
+
+
+def _check_cma_es(search: EvolutionarySearchCV, space: SearchSpace) -> None:
+    """Refuse, before any fit, what ``algorithm="cma-es"`` cannot do."""
+    changed = [name for name, default in _GENETIC_ONLY.items()
+               if getattr(search, name) != default]  # fmt: skip
+    if changed:
+        raise ValueError(
+            f"{', '.join(changed)}: options of algorithm='genetic', unused by "
+            "algorithm='cma-es'; leave them at their defaults or use algorithm='genetic'"
+        )
+    if space.has_subspace_column:
+        raise ValueError(
+            "algorithm='cma-es' needs a single sub-space (a dict), not a list of "
+            f"{len(space.subspaces)} dicts; use algorithm='genetic'"
+        )
+    if not any(c.dimension.ordered and not c.dimension.sample_only for c in space.columns):
+        raise ValueError(
+            "algorithm='cma-es' needs at least one numeric parameter (a range, a list of "
+            "numbers or a scipy distribution), the space has only unordered choices; use "
+            "algorithm='genetic'"
+        )
 
 
 class CoordinateSearchCV(BaseStrategySearchCV):
@@ -486,34 +524,57 @@ _document(
 )
 _document(
     EvolutionarySearchCV,
-    """Hyperparameter search by a genetic algorithm.
+    """Hyperparameter search by evolution: a genetic algorithm or CMA-ES.
 
-    A population of candidates (the first one a Latin-hypercube design) evolves
-    generation by generation; each generation is one batch, evaluated in one
-    parallel round. Parents are picked by tournament among the best candidates
-    ever seen (elites) and the best of the latest generation, recombined
-    (blend crossover of continuous parameters, uniform crossover of the others,
-    sub-space aware for lists of dicts) and mutated: Gaussian steps in each
-    dimension's own scale (log scale where declared), at least one level for
-    integers and ordered choices, a switch for unordered choices. The mutation
-    step adapts by the 1/5 success rule. No candidate is evaluated twice;
-    failed fits are the worst fitness.
+    A population of candidates evolves generation by generation; each
+    generation is one batch, evaluated in one parallel round. No candidate is
+    evaluated twice; failed fits are the worst fitness.
+
+    ``algorithm="genetic"`` (the default, for any space): the first generation
+    is a Latin-hypercube design. Parents are picked by tournament among the
+    best candidates ever seen (elites) and the best of the latest generation,
+    recombined (blend crossover of continuous parameters, uniform crossover of
+    the others, sub-space aware for lists of dicts) and mutated: Gaussian steps
+    in each dimension's own scale (log scale where declared), at least one
+    level for integers and ordered choices, a switch for unordered choices.
+    The mutation step adapts by the 1/5 success rule.
+
+    ``algorithm="cma-es"`` (for spaces that are mostly continuous, a single
+    dict): the covariance matrix adaptation evolution strategy samples each
+    generation from a multivariate normal distribution over the numeric
+    parameters (in their own scale, log where declared) and learns its mean,
+    step size and covariance from the best half of each generation, so it
+    follows correlated and badly scaled parameters. Integers and ordered
+    choices are rounded, with a floor on their spread so that they keep
+    moving; unordered choices get a categorical distribution learned from the
+    best candidates. When the distribution has converged or the scores stop
+    changing, it restarts from a random point with twice the population
+    (IPOP). See :class:`~skhpo.strategies.CMAESStrategy`.
 """,
     "the population size",
-    strategy_parameters="""    population_size : int or None, default=None
-        Children per generation (and the default ``batch_size``). None:
-        ``8 + 2 * ceil(ln(d))`` for ``d`` encoded dimensions.
+    strategy_parameters="""    algorithm : {"genetic", "cma-es"}, default="genetic"
+        The evolution: a genetic algorithm, or CMA-ES for mostly continuous
+        spaces. ``"cma-es"`` refuses, before any fit, a list of dicts and a
+        space without numeric parameters (``ValueError``), and also the options
+        marked *genetic only* below when they are not at their defaults: rather
+        than ignoring them silently, ``fit`` raises a ``ValueError`` naming them.
+    population_size : int or None, default=None
+        Candidates per generation (and the default ``batch_size``). None:
+        ``8 + 2 * ceil(ln(d))`` for ``d`` encoded dimensions (genetic),
+        ``4 + floor(3 ln(n))`` for ``n`` numeric parameters (CMA-ES, whose
+        restarts double it; a larger generation then spans several batches).
     crossover_probability : float, default=0.9
-        Probability that a child is bred from two parents rather than copied
-        from one (it is mutated either way).
+        Genetic only. Probability that a child is bred from two parents rather
+        than copied from one (it is mutated either way).
     mutation_probability : float or None, default=None
-        Probability that each parameter of a child mutates (at least one always
-        does). None: ``1 / d``.
+        Genetic only. Probability that each parameter of a child mutates (at
+        least one always does). None: ``1 / d``.
     tournament_size : int, default=3
-        Candidates competing for each parent slot; larger is greedier.
+        Genetic only. Candidates competing for each parent slot; larger is
+        greedier.
     n_elites : int or None, default=None
-        Best candidates ever seen that stay in the parent pool. None: a third of
-        the population.
+        Genetic only. Best candidates ever seen that stay in the parent pool.
+        None: a third of the population.
 """,
     examples="""
     Examples

@@ -2,6 +2,7 @@
 
 from ._base import Strategy
 from ._bayes import BayesStrategy
+from ._cmaes import CMAESStrategy
 from ._coordinate import CoordinateStrategy
 from ._evolution import EvolutionStrategy
 from ._random import RandomStrategy
@@ -9,6 +10,7 @@ from ._tpe import TPEStrategy
 
 __all__ = [
     "BayesStrategy",
+    "CMAESStrategy",
     "CoordinateStrategy",
     "EvolutionStrategy",
     "RandomStrategy",
