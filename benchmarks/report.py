@@ -65,6 +65,12 @@ def _cell(runs: list[dict], key: str, spec: str, reducer: Callable = np.mean) ->
     return f"{text} ({failed} failed)" if failed else text
 
 
+def _interval(runs: list[dict], key: str) -> str:
+    """The bootstrap interval of the mean of ``key`` over the successful runs."""
+    low, high = metrics.bootstrap_interval((r for r in runs if r["status"] == "ok"), key)
+    return f"{_num(low, '.1f')} to {_num(high, '.1f')}" if np.isfinite(low) else "-"
+
+
 def _methods(records: list[dict]) -> list[str]:
     present = {r["method"] for r in records}
     return [m for m in METHODS if m in present]
@@ -147,6 +153,9 @@ _HOW_TO_READ = """## How to read this report
   `RandomizedSearchCV` at the same budget, 100 = the best CV score ever seen on
   the problem in this run (the known optimum for synthetic problems). Higher is
   better; below 0 is worse than the median random search. Mean over seeds.
+  The **90% bootstrap interval** of the real problems' mean resamples the
+  seeds of each problem: methods whose intervals overlap widely are not told
+  apart by this many seeds.
 - **Rank**: 1 = best CV score among the methods on the same problem, seed and
   budget; averaged.
 - **Overhead per candidate**: (wall time of `fit` - refit time - fit and score
@@ -201,6 +210,7 @@ def _headline(records: list[dict], methods: list[str], n_iter: int) -> list[str]
             [
                 f"`{method}`",
                 _cell(real, "normalized", ".1f"),
+                _interval(real, "normalized"),
                 _cell(synth, "normalized", ".1f"),
                 _cell(runs, "normalized", ".1f"),
                 _cell(runs, "rank", ".2f"),
@@ -212,6 +222,7 @@ def _headline(records: list[dict], methods: list[str], n_iter: int) -> list[str]
     header = [
         "method",
         "normalized (real)",
+        "real: 90% bootstrap interval",
         "normalized (synthetic)",
         "normalized (all)",
         "mean rank",

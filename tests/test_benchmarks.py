@@ -97,3 +97,18 @@ def test_report_is_written(tmp_path):
         out.writelines(json.dumps(r) + "\n" for r in records)
     report = write_report(tmp_path).read_text()
     assert "Normalized score" in report and "`skhpo-random`" in report
+
+
+def test_bootstrap_interval_covers_the_mean_and_weights_problems_equally():
+    from benchmarks.metrics import bootstrap_interval
+
+    records = [{"problem": "a", "x": v} for v in (0.0, 10.0, 20.0, 30.0, 40.0)]
+    records += [{"problem": "b", "x": 5.0} for _ in range(5)] + [{"problem": "b", "x": None}]
+    low, high = bootstrap_interval(records, "x")
+    mean = (20.0 * 5 + 5.0 * 5) / 10
+    assert low < mean < high
+    # Problem b never varies: the spread is a's alone, halved by b's weight.
+    assert high - low < 20.0
+    # A constant key has a zero-width interval; no finite values, NaN.
+    assert bootstrap_interval(records[5:], "x") == (5.0, 5.0)
+    assert all(np.isnan(bootstrap_interval([{"problem": "c", "x": None}], "x")))

@@ -148,3 +148,15 @@ def test_unknown_names_in_order_are_refused_before_any_fit(iris, counter):
     with pytest.raises(ValueError, match="order"):
         CoordinateSearchCV(counter(), {"a": Real(0, 1)}, order=["zz"]).fit(X, y)
     assert counter.n_fits == 0
+
+
+@pytest.mark.parametrize("drop, shrinks", [(0.01, False), (0.5, True)])
+def test_step_shrinks_only_where_the_line_is_not_flat_within_the_noise(drop, shrinks):
+    # Incumbent at the middle with a CV std of 0.1 over 5 folds (standard error
+    # 0.045); the four points of its line score `drop` lower. A drop under the
+    # standard error is noise: halving the step would only make it flatter.
+    space = SearchSpace({"x": Real(0.0, 1.0)})
+    strategy = CoordinateStrategy(space, np.random.default_rng(0))
+    _run(strategy, lambda p: 0.0 if p["x"] == 0.5 else -drop, 5, batch=5, std=0.1)
+    step = strategy.coordinates[0].step
+    assert step == (0.125 if shrinks else 0.25)

@@ -21,6 +21,8 @@ __all__ = ["maximize_acquisition"]
 # continuous and rounded afterwards.
 _POLISH_MIN_LEVELS = 16
 _FD_STEP = 1e-4
+# Perturbation sizes (share of each unit range) around the incumbents.
+_LOCAL_SCALES = (0.02, 0.1)
 
 
 def maximize_acquisition(
@@ -54,7 +56,7 @@ def maximize_acquisition(
         None when every candidate found is excluded.
     """
     candidates = [space.sample(n_random, rng)]
-    for scale in (0.02, 0.1):
+    for scale in _LOCAL_SCALES:
         for x in incumbents:
             candidates.append(space.perturb(np.repeat(x[None], n_local, 0), rng, scale, 0.5))
     X = np.vstack(candidates)

@@ -47,7 +47,11 @@ class CoordinateStrategy(Strategy):
     unordered or small ordered one. A move is accepted only if it beats the
     incumbent by more than the noise (``noise_tolerance`` standard errors of
     the incumbent's CV score). A coordinate's step doubles when the best point
-    lies at the far end of its bracket and halves when nothing improves.
+    lies at the far end of its bracket and halves when nothing improves although
+    the scores along the line differ by more than one standard error; a line
+    flat within the noise keeps its step, since a shorter one would only be
+    flatter (on noisy CV scores, halving there left the search making moves too
+    small to measure).
 
     Coordinates are visited in the given ``order`` or, by default, in order of
     estimated importance: the first sweep screens every coordinate, later
@@ -244,7 +248,10 @@ class CoordinateStrategy(Strategy):
             far = abs(mine[best][1].offset) == max(abs(m.offset) for _, m in mine)
             if improved and far:
                 coordinate.step = min(2 * coordinate.step, 0.5)  # bracket not closed yet
-            elif not improved:
+            elif not improved and np.ptp(np.append(finite, base_score)) > self._standard_error():
+                # The score does change along this axis and the incumbent is best:
+                # close in. A line whose scores differ by less than the noise says
+                # nothing at this scale; a smaller step would only be flatter still.
                 coordinate.step = max(coordinate.step / 2, _MIN_STEP)
 
     def _adopt_start(self, rows: np.ndarray) -> None:
@@ -269,10 +276,14 @@ class CoordinateStrategy(Strategy):
             self._accepted_in_sweep = True
 
     def _threshold(self) -> float:
+        return self.noise_tolerance * self._standard_error()
+
+    def _standard_error(self) -> float:
+        """Standard error of the incumbent's CV score (0 when unknown)."""
         std = self.y_std[self.incumbent] if self.incumbent is not None else np.nan
         if not np.isfinite(std):
             return 0.0
-        return self.noise_tolerance * std / math.sqrt(self.n_splits)
+        return std / math.sqrt(self.n_splits)
 
 
 def _searched_by_steps(space: SearchSpace, j: int) -> bool:
