@@ -93,6 +93,9 @@ def _parser() -> argparse.ArgumentParser:
         help=f"problems (default: the mode's): {', '.join(PROBLEMS)}",
     )
     parser.add_argument("--seeds", type=int, help="number of seeds, 0 .. N-1")
+    parser.add_argument(
+        "--first-seed", type=int, default=0, help="first seed (default 0): seeds S .. S+N-1"
+    )
     parser.add_argument("--n-iter", type=int, nargs="+", help="budgets (candidates per search)")
     parser.add_argument("--jobs", type=int, default=2, help="(problem, seed) groups run at once")
     parser.add_argument("--no-report", action="store_true", help="write results only")
@@ -102,7 +105,8 @@ def _parser() -> argparse.ArgumentParser:
 def _tasks(args: argparse.Namespace, mode: Mode) -> list[tuple]:
     """``(problem, seed, methods, n_iters, clock)`` groups, the longest first."""
     methods = args.methods or list(METHODS)
-    seeds = range(args.seeds if args.seeds is not None else mode.seeds)
+    n_seeds = args.seeds if args.seeds is not None else mode.seeds
+    seeds = range(args.first_seed, args.first_seed + n_seeds)
     tasks = []
     if mode.scaling:
         n_iter = max(args.n_iter) if args.n_iter and not mode.benchmark else SCALING_N_ITER

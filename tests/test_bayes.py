@@ -137,7 +137,11 @@ def test_model_is_capped_to_the_best_and_a_sample_of_the_rest():
     # Still finds the optimum with the cap in force.
     capped = _optimize(
         lambda s, r: BayesStrategy(s, r, max_model_points=12),
-        lambda p: -((p["x"] - 1.3) ** 2) - (p["y"] + 2.1) ** 2, space, 30, 2, 0,
+        lambda p: -((p["x"] - 1.3) ** 2) - (p["y"] + 2.1) ** 2,
+        space,
+        30,
+        2,
+        0,
     )
     assert capped.y.max() > -5e-2
 

@@ -112,3 +112,24 @@ def test_bootstrap_interval_covers_the_mean_and_weights_problems_equally():
     # A constant key has a zero-width interval; no finite values, NaN.
     assert bootstrap_interval(records[5:], "x") == (5.0, 5.0)
     assert all(np.isnan(bootstrap_interval([{"problem": "c", "x": None}], "x")))
+
+
+def test_merge_keeps_one_row_per_run_later_folders_winning(tmp_path):
+    from benchmarks.merge import merge
+
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder, seeds in ((first, (0, 1)), (second, (1,))):
+        folder.mkdir()
+        records = [run_one("branin", "sklearn-random", s, 5) for s in seeds]
+        records += [run_one("branin", "skhpo-random", s, 5) for s in seeds]
+        for r in records:
+            r["origin"] = folder.name
+        (folder / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+        (folder / "meta.json").write_text(json.dumps({"command": f"run {folder.name}"}))
+    merge(tmp_path / "out", [first, second], methods=["sklearn-random"])
+    rows = [json.loads(x) for x in (tmp_path / "out" / "results.jsonl").read_text().splitlines()]
+    assert sorted((r["seed"], r["origin"]) for r in rows) == [(0, "a"), (1, "b")]
+    assert {r["method"] for r in rows} == {"sklearn-random"}
+    meta = json.loads((tmp_path / "out" / "meta.json").read_text())
+    assert meta["command"] == "run a`, then `run b"
+    assert (tmp_path / "out" / "report.md").exists()

@@ -1,0 +1,79 @@
+"""Merge result folders into one and report it.
+
+Usage::
+
+    python -m benchmarks.merge OUT_DIR IN_DIR [IN_DIR ...] [--methods M ...] [--n-iter N ...]
+
+A long benchmark rarely runs in one go: a full run split over sessions, five
+more seeds run later, one method rerun after a change. Merging keeps one row
+per (problem, method, seed, n_iter): a later folder replaces the rows of an
+earlier one, so a rerun method supersedes its old results. ``--methods`` and
+``--n-iter`` keep only those rows (to compare a subset over more seeds). The
+merged ``meta.json`` lists every folder's command and revision in order; the
+runs must share their library versions, since a report states one set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from .report import load, write_report
+
+__all__ = ["merge"]
+
+
+def merge(
+    out: Path,
+    folders: list[Path],
+    methods: list[str] | None = None,
+    n_iters: list[int] | None = None,
+) -> Path:
+    """Write the merged ``results.jsonl``, ``meta.json`` and report into ``out``.
+
+    Raises
+    ------
+    ValueError
+        If the folders ran with different library versions.
+    """
+    rows: dict[tuple, dict] = {}
+    metas = []
+    for folder in folders:
+        records, meta = load(folder)
+        metas.append(meta)
+        for r in records:
+            if (methods is None or r["method"] in methods) and (
+                n_iters is None or r["n_iter"] in n_iters
+            ):
+                rows[r["problem"], r["method"], r["seed"], r["n_iter"]] = r
+    versions = [m.get("versions") for m in metas if m.get("versions")]
+    if any(v != versions[0] for v in versions):
+        raise ValueError("the folders ran with different library versions; report them apart")
+    merged = dict(metas[0]) if metas else {}
+    merged.update(
+        command="`, then `".join(m.get("command", "?") for m in metas),
+        wall_time=sum(m.get("wall_time", 0.0) for m in metas),
+        revision=", ".join(str(m.get("revision")) for m in metas),
+        merged_from=[str(f) for f in folders],
+    )
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "results.jsonl", "w", encoding="utf-8") as lines:
+        lines.writelines(json.dumps(r) + "\n" for r in rows.values())
+    (out / "meta.json").write_text(json.dumps(merged, indent=1), encoding="utf-8")
+    return write_report(out)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.merge", description=__doc__)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("folders", type=Path, nargs="+")
+    parser.add_argument("--methods", nargs="+")
+    parser.add_argument("--n-iter", type=int, nargs="+", dest="n_iters")
+    args = parser.parse_args(argv)
+    print(merge(args.out, args.folders, args.methods, args.n_iters))
+
+
+if __name__ == "__main__":
+    main()
