@@ -31,9 +31,9 @@ def maximize_acquisition(
     rng: np.random.Generator,
     incumbents: np.ndarray,
     excluded: set[bytes],
-    n_random: int = 1024,
+    n_random: int | None = None,
     n_local: int = 64,
-    n_polish: int = 4,
+    n_polish: int = 10,
 ) -> np.ndarray | None:
     """The canonical row, not in ``excluded``, that maximises ``acquisition``.
 
@@ -47,14 +47,19 @@ def maximize_acquisition(
         Good rows around which to search locally.
     excluded : set of bytes
         Keys (``space.keys``) of rows that must not be proposed.
-    n_random, n_local, n_polish : int
-        Random candidates, perturbations per incumbent and scale, and polished starts.
+    n_random : int or None
+        Random candidates; None: 512 per column of the space, between 1024 and
+        4096 (a search in 6 dimensions needs more than one in 2).
+    n_local, n_polish : int
+        Perturbations per incumbent and scale, and polished starts.
 
     Returns
     -------
     ndarray of shape (n_columns,) or None
         None when every candidate found is excluded.
     """
+    if n_random is None:
+        n_random = int(np.clip(512 * space.n_columns, 1024, 4096))
     candidates = [space.sample(n_random, rng)]
     for scale in _LOCAL_SCALES:
         for x in incumbents:
