@@ -3,12 +3,14 @@
 Usage::
 
     python -m benchmarks.merge OUT_DIR IN_DIR [IN_DIR ...] [--methods M ...] [--n-iter N ...]
+        [--seeds S ...]
 
 A long benchmark rarely runs in one go: a full run split over sessions, five
 more seeds run later, one method rerun after a change. Merging keeps one row
 per (problem, method, seed, n_iter): a later folder replaces the rows of an
-earlier one, so a rerun method supersedes its old results. ``--methods`` and
-``--n-iter`` keep only those rows (to compare a subset over more seeds). The
+earlier one, so a rerun method supersedes its old results. ``--methods``,
+``--n-iter`` and ``--seeds`` keep only those rows (to compare a subset over
+more seeds, or to fold a rerun into a report of fewer seeds). The
 merged ``meta.json`` lists every folder's command and revision in order; the
 runs must share their library versions, since a report states one set.
 """
@@ -29,6 +31,7 @@ def merge(
     folders: list[Path],
     methods: list[str] | None = None,
     n_iters: list[int] | None = None,
+    seeds: list[int] | None = None,
 ) -> Path:
     """Write the merged ``results.jsonl``, ``meta.json`` and report into ``out``.
 
@@ -43,8 +46,10 @@ def merge(
         records, meta = load(folder)
         metas.append(meta)
         for r in records:
-            if (methods is None or r["method"] in methods) and (
-                n_iters is None or r["n_iter"] in n_iters
+            if (
+                (methods is None or r["method"] in methods)
+                and (n_iters is None or r["n_iter"] in n_iters)
+                and (seeds is None or r["seed"] in seeds)
             ):
                 rows[r["problem"], r["method"], r["seed"], r["n_iter"]] = r
     versions = [m.get("versions") for m in metas if m.get("versions")]
@@ -71,8 +76,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("folders", type=Path, nargs="+")
     parser.add_argument("--methods", nargs="+")
     parser.add_argument("--n-iter", type=int, nargs="+", dest="n_iters")
+    parser.add_argument("--seeds", type=int, nargs="+")
     args = parser.parse_args(argv)
-    print(merge(args.out, args.folders, args.methods, args.n_iters))
+    print(merge(args.out, args.folders, args.methods, args.n_iters, args.seeds))
 
 
 if __name__ == "__main__":

@@ -133,3 +133,6 @@ def test_merge_keeps_one_row_per_run_later_folders_winning(tmp_path):
     meta = json.loads((tmp_path / "out" / "meta.json").read_text())
     assert meta["command"] == "run a`, then `run b"
     assert (tmp_path / "out" / "report.md").exists()
+    merge(tmp_path / "only0", [first, second], seeds=[0])
+    rows = [json.loads(x) for x in (tmp_path / "only0" / "results.jsonl").read_text().splitlines()]
+    assert {r["seed"] for r in rows} == {0} and len(rows) == 2
