@@ -29,38 +29,32 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import resource
-import shlex
-import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from sklearn.linear_model import SGDClassifier
 
-from .experiment import jsonable
 from .methods import Setting, quiet_warnings
 from .parallel import (
     BASELINE,
-    RESULTS_DIR,
     SPEEDUP_METHODS,
+    batches,
     build_search,
-    fmt,
+    command_line,
     log,
-    markdown_table,
     provenance_lines,
-    run_child,
     run_meta,
-    write_outputs,
+    run_specs,
 )
 from .problems import Problem
+from .report import fmt, markdown_table
 from .spaces import FloatRange
 
 __all__ = [
@@ -246,8 +240,11 @@ def measure_memory(
     n_iter: int = 8,
     seed: int = 0,
     n_features: int = 100,
+    repeat: int = 0,
 ) -> dict:
     """Fit one search on a new dataset of ``mb`` MiB while sampling this process tree.
+
+    ``repeat`` only labels the record (which of several runs of the same search).
 
     Meant for a fresh process (:func:`memory_records`): everything this process
     ever allocated counts.
@@ -270,7 +267,6 @@ def measure_memory(
     with TreeMemorySampler() as sampler:
         search.fit(X, y)
     wall = time.perf_counter() - start
-    tags = search.cv_results_.get("batch")
     return {
         "experiment": "memory",
         "status": "ok",
@@ -280,6 +276,7 @@ def measure_memory(
         "n_iter": n_iter,
         "seed": seed,
         "n_features": n_features,
+        "repeat": repeat,
         "n_samples": len(X),
         "data_bytes": X.nbytes,
         "before": before,
@@ -288,9 +285,7 @@ def measure_memory(
         "n_samples_taken": sampler.n_samples,
         "wall_time": wall,
         "n_candidates": len(search.cv_results_["params"]),
-        "batches": [len(search.cv_results_["params"])]
-        if tags is None
-        else np.unique(tags, return_counts=True)[1].tolist(),
+        "batches": batches(search),
         "maxrss_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
     }
 
@@ -310,16 +305,12 @@ def memory_records(
     With ``isolate`` (the measurement), each run is a fresh process
     (:func:`~benchmarks.parallel.run_child`); without, it runs here (tests).
     """
-    records = []
-    for repeat in range(repeats):
-        for method in methods:
-            spec = {"method": method, "mb": mb, "n_jobs": n_jobs, "n_iter": n_iter}
-            record = run_child("benchmarks.memory", spec) if isolate else measure_memory(**spec)
-            record["repeat"] = repeat
-            records.append(record)
-            if log is not None:
-                log(_describe(record))
-    return records
+    specs = [
+        {"method": method, "mb": mb, "n_jobs": n_jobs, "n_iter": n_iter, "repeat": repeat}
+        for repeat in range(repeats)
+        for method in methods
+    ]
+    return run_specs("benchmarks.memory", specs, measure_memory, isolate, log, _describe)
 
 
 def _describe(record: dict) -> str:
@@ -487,16 +478,7 @@ def run(args: argparse.Namespace, command: str) -> dict:
 
 def main(argv: list[str] | None = None) -> Path | None:
     """Run the measurement of the command line ``argv``; return the output folder."""
-    args = _parser().parse_args(argv)
-    if args.child is not None:
-        print(json.dumps(jsonable(measure_memory(**json.loads(args.child)))))
-        return None
-    command = "python -m benchmarks.memory " + shlex.join(sys.argv[1:] if argv is None else argv)
-    out = args.out or RESULTS_DIR / f"memory-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}"
-    results: dict[str, Any] = run(args, command)
-    write_outputs(out, results, build_report(results))
-    print(f"done in {results['meta']['wall_time']:.0f} s: {out}", file=sys.stderr)
-    return out
+    return command_line("benchmarks.memory", argv, _parser(), measure_memory, run, build_report)
 
 
 if __name__ == "__main__":

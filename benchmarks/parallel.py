@@ -47,13 +47,14 @@ import numpy as np
 from sklearn import datasets
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.model_selection import KFold, StratifiedKFold
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from .environment import machine, revision, versions
 from .experiment import jsonable
 from .methods import METHODS, Setting, quiet_warnings
+from .metrics import finite_stat
 from .problems import PROBLEMS, Problem
+from .report import fmt, markdown_table
 from .spaces import FloatRange, IntRange
 
 __all__ = [
@@ -62,9 +63,10 @@ __all__ = [
     "SPEEDUP_PROBLEM",
     "batch_cost_records",
     "batch_cost_summary",
+    "command_line",
     "main",
-    "markdown_table",
     "run_child",
+    "run_specs",
     "speedup_records",
     "speedup_summary",
     "thread_pools",
@@ -150,6 +152,25 @@ def run_child(module: str, spec: dict) -> dict:
     return json.loads(lines[-1])
 
 
+def run_specs(
+    module: str,
+    specs: list[dict],
+    measure: Callable[..., dict],
+    isolate: bool,
+    log: Callable[[str], None] | None,
+    describe: Callable[[dict], str],
+) -> list[dict]:
+    """``measure(**spec)`` for every spec, in order: each in a fresh process
+    (``python -m module --child``, :func:`run_child`) with ``isolate``, else here."""
+    records = []
+    for spec in specs:
+        record = run_child(module, spec) if isolate else measure(**spec)
+        records.append(record)
+        if log is not None:
+            log(describe(record))
+    return records
+
+
 def thread_pools() -> dict[str, int]:
     """Threads of each BLAS / OpenMP library loaded in this process.
 
@@ -184,12 +205,6 @@ def warm_workers(n_jobs: int, estimator: Any, X: np.ndarray, y: np.ndarray) -> l
 
 
 # -- one search ------------------------------------------------------------------------------
-def cv_splits(problem: Problem, X: np.ndarray, y: np.ndarray, seed: int, n_splits: int) -> list:
-    """Shuffled (stratified for classification) folds of ``seed``."""
-    kind = StratifiedKFold if problem.classification else KFold
-    return list(kind(n_splits, shuffle=True, random_state=seed).split(X, y))
-
-
 def build_search(
     method: str,
     setting: Setting,
@@ -238,7 +253,7 @@ def time_search(
     quiet_warnings()
     task = get_problem(problem)
     X, y = task.load()
-    setting = Setting(task, n_iter, seed, cv_splits(task, X, y, seed, n_splits), X, y)
+    setting = Setting(task, n_iter, seed, task.cv_splits(X, y, seed, n_splits), X, y)
     search = build_search(method, setting, n_jobs)
     with threadpool_limits(limits=1):
         warm = warm_workers(n_jobs, search.estimator, X[:100], y[:100]) if n_jobs > 1 else []
@@ -294,22 +309,13 @@ def speedup_records(
     machine's speed affects every method alike. With ``isolate``, each run is a
     fresh process (:func:`run_child`); without, it runs here (tests).
     """
-    records = []
-    for seed in seeds:
-        for method in methods:
-            for jobs in (1, n_jobs):
-                spec = {
-                    "problem": problem,
-                    "method": method,
-                    "n_jobs": jobs,
-                    "seed": seed,
-                    "n_iter": n_iter,
-                }
-                record = run_child("benchmarks.parallel", spec) if isolate else time_search(**spec)
-                records.append(record)
-                if log is not None:
-                    log(_describe(record))
-    return records
+    specs = [
+        {"problem": problem, "method": method, "n_jobs": jobs, "seed": seed, "n_iter": n_iter}
+        for seed in seeds
+        for method in methods
+        for jobs in (1, n_jobs)
+    ]
+    return run_specs("benchmarks.parallel", specs, time_search, isolate, log, _describe)
 
 
 def _describe(record: dict) -> str:
@@ -320,8 +326,7 @@ def _describe(record: dict) -> str:
 
 
 def _median(values: Iterable[float]) -> float:
-    values = [v for v in values if v is not None and np.isfinite(v)]
-    return float(np.median(values)) if values else float("nan")
+    return finite_stat(values, np.median)
 
 
 def _pairs(records: list[dict]) -> dict[tuple[str, int], tuple[dict, dict]]:
@@ -460,19 +465,6 @@ def batch_cost_summary(records: list[dict], baseline: str = BASELINE) -> list[di
 
 
 # -- report ----------------------------------------------------------------------------------
-def fmt(value: float | None, spec: str) -> str:
-    """``value`` formatted with ``spec``, or ``-`` when missing or not finite."""
-    if value is None or not np.isfinite(value):
-        return "-"
-    return format(value, spec)
-
-
-def markdown_table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
-    """Lines of a markdown table (and a blank line after it)."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    return [*lines, *("| " + " | ".join(row) + " |" for row in rows), ""]
-
-
 def run_meta(command: str, started: datetime, wall_time: float) -> dict:
     """Command, start, wall time, machine, versions and checkout of a run."""
     found = versions()
@@ -726,18 +718,32 @@ def run(args: argparse.Namespace, command: str) -> dict:
     return results
 
 
-def main(argv: list[str] | None = None) -> Path | None:
-    """Run the benchmark of the command line ``argv``; return the output folder."""
-    args = _parser().parse_args(argv)
+def command_line(
+    module: str,
+    argv: list[str] | None,
+    parser: argparse.ArgumentParser,
+    measure: Callable[..., dict],
+    run: Callable[[argparse.Namespace, str], dict],
+    build_report: Callable[[dict], list[str]],
+) -> Path | None:
+    """The ``main`` of a measurement module: one child run (``--child SPEC``, whose
+    record goes to stdout), or the whole measurement written to ``--out``."""
+    args = parser.parse_args(argv)
     if args.child is not None:
-        print(json.dumps(jsonable(time_search(**json.loads(args.child)))))
+        print(json.dumps(jsonable(measure(**json.loads(args.child)))))
         return None
-    command = "python -m benchmarks.parallel " + shlex.join(sys.argv[1:] if argv is None else argv)
-    out = args.out or RESULTS_DIR / f"parallel-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}"
+    command = f"python -m {module} " + shlex.join(sys.argv[1:] if argv is None else argv)
+    name = module.rsplit(".", 1)[-1]
+    out = args.out or RESULTS_DIR / f"{name}-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}"
     results = run(args, command)
     write_outputs(out, results, build_report(results))
     print(f"done in {results['meta']['wall_time']:.0f} s: {out}", file=sys.stderr)
     return out
+
+
+def main(argv: list[str] | None = None) -> Path | None:
+    """Run the benchmark of the command line ``argv``; return the output folder."""
+    return command_line("benchmarks.parallel", argv, _parser(), time_search, run, build_report)
 
 
 if __name__ == "__main__":

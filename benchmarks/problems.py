@@ -94,10 +94,11 @@ class Problem:
             stratify=y if self.classification else None,
         )
 
-    def cv_splits(self, X: np.ndarray, y: np.ndarray, seed: int) -> list:
-        """The cross-validation folds of ``seed``, as a list every method is given."""
+    def cv_splits(self, X: np.ndarray, y: np.ndarray, seed: int, n_splits: int = N_SPLITS) -> list:
+        """The shuffled (stratified for classification) folds of ``seed``, as a list
+        every method is given."""
         kind = StratifiedKFold if self.classification else KFold
-        return list(kind(N_SPLITS, shuffle=True, random_state=seed).split(X, y))
+        return list(kind(n_splits, shuffle=True, random_state=seed).split(X, y))
 
 
 def _xy(loader: Callable) -> tuple[np.ndarray, np.ndarray]:

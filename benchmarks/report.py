@@ -17,7 +17,7 @@ import numpy as np
 from . import metrics
 from .methods import BASELINE, METHODS
 
-__all__ = ["load", "write_report"]
+__all__ = ["fmt", "load", "markdown_table", "write_report"]
 
 _STATUS_LABELS = {
     "not built yet": "not built",
@@ -40,13 +40,15 @@ def load(folder: Path) -> tuple[list[dict], dict]:
 
 
 # -- formatting ----------------------------------------------------------------------------
-def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
+def markdown_table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
+    """Lines of a markdown table (and a blank line after it)."""
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return [*lines, ""]
 
 
-def _num(value: float, spec: str) -> str:
+def fmt(value: float | None, spec: str) -> str:
+    """``value`` formatted with ``spec`` (never ``-0.0``), or ``-`` when missing or not finite."""
     if value is None or not np.isfinite(value):
         return "-"
     text = format(value, spec)
@@ -60,7 +62,7 @@ def _cell(runs: list[dict], key: str, spec: str, reducer: Callable = np.mean) ->
     ok = [r for r in runs if r["status"] == "ok"]
     if not ok:
         return _STATUS_LABELS.get(runs[0]["status"], runs[0]["status"])
-    text = _num(metrics.finite_stat((r.get(key) for r in ok), reducer), spec)
+    text = fmt(metrics.finite_stat((r.get(key) for r in ok), reducer), spec)
     failed = sum(r["status"] == "error" for r in runs)
     return f"{text} ({failed} failed)" if failed else text
 
@@ -68,7 +70,7 @@ def _cell(runs: list[dict], key: str, spec: str, reducer: Callable = np.mean) ->
 def _interval(runs: list[dict], key: str) -> str:
     """The bootstrap interval of the mean of ``key`` over the successful runs."""
     low, high = metrics.bootstrap_interval((r for r in runs if r["status"] == "ok"), key)
-    return f"{_num(low, '.1f')} to {_num(high, '.1f')}" if np.isfinite(low) else "-"
+    return f"{fmt(low, '.1f')} to {fmt(high, '.1f')}" if np.isfinite(low) else "-"
 
 
 def _methods(records: list[dict]) -> list[str]:
@@ -115,7 +117,7 @@ def _by_column(
         cells = [_cell(groups.get((m, problem), []), key, spec, reducer) for m in methods]
         columns.append(cells if higher_is_better is None else _bold_best(cells, higher_is_better))
     rows = [[f"`{m}`"] + [col[i] for col in columns] for i, m in enumerate(methods)]
-    return _table(["method", *problems], rows)
+    return markdown_table(["method", *problems], rows)
 
 
 # -- sections --------------------------------------------------------------------------------
@@ -197,7 +199,7 @@ def _status(records: list[dict]) -> list[str]:
                 config,
             ]
         )
-    return lines + _table(["method", "library", "runs ok", "status", "configuration"], rows)
+    return lines + markdown_table(["method", "library", "runs ok", "status", "configuration"], rows)
 
 
 def _headline(records: list[dict], methods: list[str], n_iter: int) -> list[str]:
@@ -230,7 +232,7 @@ def _headline(records: list[dict], methods: list[str], n_iter: int) -> list[str]
         "overhead ms/cand. (synthetic)",
         "wall s/run",
     ]
-    return [f"### Headline, n_iter = {n_iter}", "", *_table(header, rows)]
+    return [f"### Headline, n_iter = {n_iter}", "", *markdown_table(header, rows)]
 
 
 def _verdicts(records: list[dict], methods: list[str], n_iter: int) -> list[str]:
@@ -258,14 +260,14 @@ def _verdicts(records: list[dict], methods: list[str], n_iter: int) -> list[str]
             if best is None:
                 continue
             if mine >= others[best]:
-                verdict = f"**wins** ({_num(mine, '.1f')}; next {best} {_num(others[best], '.1f')})"
+                verdict = f"**wins** ({fmt(mine, '.1f')}; next {best} {fmt(others[best], '.1f')})"
             else:
                 beaten_by = sorted(
                     (m for m, s in others.items() if s > mine), key=lambda m: -others[m]
                 )
                 verdict = (
-                    f"**loses** ({_num(mine, '.1f')}) to {', '.join(beaten_by)} "
-                    f"(best {best} {_num(others[best], '.1f')})"
+                    f"**loses** ({fmt(mine, '.1f')}) to {', '.join(beaten_by)} "
+                    f"(best {best} {fmt(others[best], '.1f')})"
                 )
             if mine < 0:
                 verdict += "; worse than median random search"
@@ -289,7 +291,7 @@ def _budget_table(records: list[dict], methods: list[str]) -> list[str]:
         rows.append(
             [f"`{method}`"]
             + [
-                _num(metrics.finite_stat(r[key] for r in ok), ".1f")
+                fmt(metrics.finite_stat(r[key] for r in ok), ".1f")
                 for key in (
                     "n_candidates",
                     "n_unique",
@@ -300,7 +302,7 @@ def _budget_table(records: list[dict], methods: list[str]) -> list[str]:
             ]
         )
     header = ["method", "rows", "unique", "evaluated", "fit+score s", "wall s"]
-    return ["#### Candidates and time per run (mean)", "", *_table(header, rows)]
+    return ["#### Candidates and time per run (mean)", "", *markdown_table(header, rows)]
 
 
 def _budget_section(records: list[dict], n_iter: int, folder: Path, figures: bool) -> list[str]:
@@ -376,7 +378,7 @@ def _scaling_section(records: list[dict], meta: dict, folder: Path, figures: boo
         cells = dict(zip(ends, seconds))
         rows.append(
             [f"`{method}` ({run['n_evaluated']} evaluated)"]
-            + [_num(cells.get(end, np.nan) * 1000, ".3g") for end in edges[1:]]
+            + [fmt(cells.get(end, np.nan) * 1000, ".3g") for end in edges[1:]]
         )
     caps = meta.get("scaling_caps", {})
     lines = [
@@ -392,7 +394,7 @@ def _scaling_section(records: list[dict], meta: dict, folder: Path, figures: boo
             f" Capped budgets: {', '.join(f'{k} at {v}' for k, v in caps.items())}." if caps else ""
         ),
         "",
-        *_table(["method"] + [f"{a}-{b}" for a, b in pairwise(edges)], rows),
+        *markdown_table(["method"] + [f"{a}-{b}" for a, b in pairwise(edges)], rows),
     ]
     if figures and profiles:
         title = f"{problem}: seconds per candidate vs observations"

@@ -237,10 +237,12 @@ class CoordinateStrategy(Strategy):
         scores = self.y[[i for i, _ in mine]]
         finite = scores[np.isfinite(scores)]
         coordinate = self.coordinates[j]
-        if len(finite):
-            reference = finite if not np.isfinite(base_score) else np.append(finite, base_score)
-            coordinate.importance = max(coordinate.importance, float(np.ptp(reference)))
-        if not np.isfinite(base_score) or not len(finite):
+        if not len(finite):
+            return
+        # How much the score moves along this line, the incumbent included.
+        spread = float(np.ptp(np.append(finite, base_score) if np.isfinite(base_score) else finite))
+        coordinate.importance = max(coordinate.importance, spread)
+        if not np.isfinite(base_score):
             return
         best = int(np.nanargmax(np.where(np.isfinite(scores), scores, -np.inf)))
         improved = scores[best] > base_score + self._threshold()
@@ -248,7 +250,7 @@ class CoordinateStrategy(Strategy):
             far = abs(mine[best][1].offset) == max(abs(m.offset) for _, m in mine)
             if improved and far:
                 coordinate.step = min(2 * coordinate.step, 0.5)  # bracket not closed yet
-            elif not improved and np.ptp(np.append(finite, base_score)) > self._standard_error():
+            elif not improved and spread > self._standard_error():
                 # The score does change along this axis and the incumbent is best:
                 # close in. A line whose scores differ by less than the noise says
                 # nothing at this scale; a smaller step would only be flatter still.
