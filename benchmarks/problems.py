@@ -197,7 +197,7 @@ _REAL = [
         "logreg-breast-cancer",
         "Elastic-net LogisticRegression (saga, 200 iterations, scaled) on breast_cancer, "
         "log loss: C, l1_ratio",
-        lambda: _scaled(LogisticRegression(solver="saga", max_iter=200)),
+        lambda: _scaled(LogisticRegression(solver="saga", max_iter=200, random_state=0)),
         {
             "logisticregression__C": FloatRange(1e-4, 1e2, log=True),
             "logisticregression__l1_ratio": FloatRange(0.0, 1.0),
