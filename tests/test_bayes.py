@@ -20,6 +20,7 @@ from skhpo._bo.acquisition import (
 )
 from skhpo._bo.gp import GaussianProcess
 from skhpo._bo.inputs import GPInputs
+from skhpo._bo.optimize import _polish, _polishable_columns, maximize_acquisition
 from skhpo.space import SearchSpace
 from skhpo.strategies import BayesStrategy, RandomStrategy
 
@@ -107,6 +108,47 @@ def _optimize(cls, f, space, n, batch, seed):
         X = space.canonical(strategy.ask(min(batch, n - len(strategy.y))), strategy.rng)
         strategy.tell(X, [f(p) for p in space.decode(X)])
     return strategy
+
+
+def test_acquisition_maximum_is_found_to_polish_precision():
+    # A peak between the random candidates: only the polish reaches it.
+    space = SearchSpace({"x": Real(0.0, 1.0), "y": Real(0.0, 1.0), "n": Integer(1, 3)})
+    peak = np.array([0.3137, 0.7071])
+
+    def acquisition(X):
+        return -((X[:, :2] - peak) ** 2).sum(1) - 0.1 * X[:, 2]
+
+    rng = np.random.default_rng(0)
+    x = maximize_acquisition(acquisition, space, rng, space.sample(2, rng), set(), n_random=64)
+    np.testing.assert_allclose(x[:2], peak, atol=1e-3)
+    assert space.decode(x[None])[0]["n"] == 1  # the discrete column at its best level
+
+
+def test_joint_polish_moves_each_start_to_its_own_optimum_and_skips_inactive_columns():
+    # Two sub-spaces: "a" has x, "b" has y; each start climbs its own peak, and a
+    # parameter its sub-space lacks stays NaN.
+    space = SearchSpace([{"x": Real(0.0, 1.0)}, {"y": Real(0.0, 1.0)}])
+    rng = np.random.default_rng(1)
+    starts = space.sample(40, rng)
+    sub = space.subspace_index(starts)
+    starts = starts[np.r_[np.flatnonzero(sub == 0)[:2], np.flatnonzero(sub == 1)[:2]]]
+    x_col, y_col = (next(j for j, c in enumerate(space.columns) if c.name == n) for n in "xy")
+    targets = {x_col: 0.2, y_col: 0.9}
+
+    def acquisition(X):
+        value = np.zeros(len(X))
+        for j, target in targets.items():
+            value -= np.nan_to_num((X[:, j] - target) ** 2)
+        return value
+
+    polished, values = _polish(acquisition, space, starts, _polishable_columns(space))
+    for row, start in zip(polished, starts):
+        for j, target in targets.items():
+            if np.isnan(start[j]):
+                assert np.isnan(row[j])
+            else:
+                assert abs(row[j] - target) < 1e-3
+    np.testing.assert_allclose(values, acquisition(polished))
 
 
 def test_finds_the_optimum_of_a_quadratic_well_before_random_search():
