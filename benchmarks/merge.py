@@ -55,12 +55,11 @@ def merge(
     versions = [m.get("versions") for m in metas if m.get("versions")]
     if any(v != versions[0] for v in versions):
         raise ValueError("the folders ran with different library versions; report them apart")
-    merged = dict(metas[0]) if metas else {}
+    merged = dict(metas[0])
     merged.update(
         command="`, then `".join(m.get("command", "?") for m in metas),
         wall_time=sum(m.get("wall_time", 0.0) for m in metas),
         revision=", ".join(str(m.get("revision")) for m in metas),
-        merged_from=[str(f) for f in folders],
     )
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
