@@ -28,7 +28,8 @@ __all__ = ["maximize_acquisition"]
 _POLISH_MIN_LEVELS = 16
 _FD_STEP = 1e-4
 # Iteration cap of the joint polish of every start: runs average about 40
-# iterations, and a cap of 60 stopped one in six short of convergence.
+# iterations, and a cap of 60 stopped one run in six short of convergence on
+# Hartmann-6 (none on Branin).
 _POLISH_MAX_ITER = 200
 # Perturbation sizes (share of each unit range) around the incumbents.
 _LOCAL_SCALES = (0.02, 0.1)
