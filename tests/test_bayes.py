@@ -119,7 +119,10 @@ def test_acquisition_maximum_is_found_to_polish_precision():
         return -((X[:, :2] - peak) ** 2).sum(1) - 0.1 * X[:, 2]
 
     rng = np.random.default_rng(0)
-    x = maximize_acquisition(acquisition, space, rng, space.sample(2, rng), set(), n_random=64)
+    nothing_excluded = np.empty((0, 3))
+    x = maximize_acquisition(
+        acquisition, space, rng, space.sample(2, rng), nothing_excluded, n_random=64
+    )
     np.testing.assert_allclose(x[:2], peak, atol=1e-3)
     assert space.decode(x[None])[0]["n"] == 1  # the discrete column at its best level
 

@@ -255,6 +255,10 @@ def test_keys_of_canonical_rows_equal_iff_decoded_dicts_equal(data):
     dicts = space.decode(X)
     for i, j in itertools.combinations(range(n), 2):
         assert (keys[i] == keys[j]) == (dicts[i] == dicts[j])
+    # isin is membership of keys, vectorised.
+    half = n // 2
+    expected = [key in set(keys[half:]) for key in keys[:half]]
+    assert space.isin(X[:half], X[half:]).tolist() == expected
     # The finite space enumerates to `size` distinct candidates.
     E = space.enumerate()
     assert len(E) == space.size
@@ -893,6 +897,20 @@ def test_keys_ignore_inactive_garbage_and_identify_same_candidates():
     assert space.keys(junk) == space.keys(X) == space.keys(jitter)
     assert space.keys(space.encode([{"a": 1, "k": "x"}])) != space.keys(X)
     assert space.decode(junk) == space.decode(X) == [{"a": 2, "k": "x"}]
+
+
+def test_isin_finds_the_same_candidate_whatever_its_inactive_columns_hold():
+    space = SearchSpace([{"a": [1, 2], "k": ["x"]}, {"b": Real(0, 1), "k": ["y"]}])
+    X = space.encode([{"a": 2, "k": "x"}, {"b": 0.5, "k": "y"}])
+    junk = X.copy()
+    junk[np.isnan(junk)] = 0.77
+    other = space.encode([{"a": 1, "k": "x"}, {"b": 0.25, "k": "y"}])
+    assert space.isin(np.vstack([junk, other]), X).tolist() == [True, True, False, False]
+    assert space.isin(X, np.empty((0, space.n_columns))).tolist() == [False, False]
+    with pytest.raises(ValueError, match="shape"):
+        space.isin(X, np.zeros((1, space.n_columns + 1)))
+    empty = SearchSpace({})  # one candidate, the estimator's defaults
+    assert empty.isin(np.empty((2, 0)), np.empty((1, 0))).tolist() == [True, True]
 
 
 def test_keys_of_signed_zero_are_the_same_candidate():

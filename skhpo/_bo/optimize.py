@@ -40,7 +40,7 @@ def maximize_acquisition(
     space: SearchSpace,
     rng: np.random.Generator,
     incumbents: np.ndarray,
-    excluded: set[bytes],
+    excluded: np.ndarray,
     n_random: int | None = None,
     n_local: int = 64,
     n_polish: int = 10,
@@ -55,8 +55,8 @@ def maximize_acquisition(
     rng : Generator
     incumbents : ndarray of shape (k, n_columns)
         Good rows around which to search locally.
-    excluded : set of bytes
-        Keys (``space.keys``) of rows that must not be proposed.
+    excluded : ndarray of shape (n, n_columns)
+        Canonical rows (evaluated or pending) that must not be proposed.
     n_random : int or None
         Random candidates; None: 512 per column of the space, between 1024 and
         4096 (a search in 6 dimensions needs more than one in 2).
@@ -75,8 +75,7 @@ def maximize_acquisition(
         for x in incumbents:
             candidates.append(space.perturb(np.repeat(x[None], n_local, 0), rng, scale, 0.5))
     X = np.vstack(candidates)
-    keys = space.keys(X)
-    allowed = np.array([k not in excluded for k in keys])
+    allowed = ~space.isin(X, excluded)
     if not allowed.any():
         return None
     X = X[allowed]
@@ -86,9 +85,9 @@ def maximize_acquisition(
     polished, polished_values = _polish(
         acquisition, space, X[order[:n_polish]], _polishable_columns(space)
     )
-    for x, value, key in zip(polished, polished_values, space.keys(polished)):
-        if value > best_value and key not in excluded:
-            best_x, best_value = x, value
+    polished_values[space.isin(polished, excluded)] = -np.inf
+    if polished_values.max() > best_value:
+        best_x = polished[np.argmax(polished_values)]
     return best_x
 
 

@@ -170,13 +170,29 @@ class SearchSpace:
 
     def keys(self, X: np.ndarray) -> list[bytes]:
         """Hashable keys, equal for two rows exactly when they are the same candidate."""
+        return [row.tobytes() for row in self._codes(X)]
+
+    def isin(self, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        """Whether each row of ``X`` is the same candidate as some row of ``Y``.
+
+        The vectorised form of testing ``keys`` for membership, for the many
+        candidates a strategy screens per proposal.
+
+        Returns
+        -------
+        ndarray of bool, shape (len(X),)
+        """
+        return np.isin(_row_bytes(self._codes(X)), _row_bytes(self._codes(Y)))
+
+    def _codes(self, X: np.ndarray) -> np.ndarray:
+        """Per-column codes (``NaN`` where inactive), equal exactly for equal candidates."""
         X = self._check_matrix(X)
         active = self.active(X)
         codes = np.full(X.shape, np.nan)
         for j, column in enumerate(self.columns):
             rows = active[:, j]
             codes[rows, j] = column.dimension.codes(X[rows, j])
-        return [row.tobytes() for row in codes]
+        return codes
 
     # -- the bridge -------------------------------------------------------------------
     def decode(self, X: np.ndarray) -> list[dict[str, Any]]:
@@ -386,3 +402,11 @@ def _parse(param_distributions: Any) -> tuple[Mapping[str, Dimension], ...]:
             subspace[name] = as_dimension(value, f"{where}[{name!r}]")
         subspaces.append(MappingProxyType(subspace))
     return tuple(subspaces)
+
+
+def _row_bytes(codes: np.ndarray) -> np.ndarray:
+    """Each row of a float matrix as one opaque value (compared byte for byte, like ``keys``)."""
+    if codes.shape[1] == 0:  # an empty space has one candidate
+        codes = np.zeros((len(codes), 1))
+    codes = np.ascontiguousarray(codes)
+    return codes.view(np.dtype((np.void, codes.dtype.itemsize * codes.shape[1]))).ravel()

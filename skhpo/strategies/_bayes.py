@@ -111,7 +111,7 @@ class BayesStrategy(Strategy):
         liar = z.min()
         busy = [np.empty((0, self.space.n_columns))] if pending is None else [pending]
         busy = np.vstack([*busy, *(np.array(chosen).reshape(-1, self.space.n_columns),)])
-        excluded = set(self.space.keys(self.X)) | set(self.space.keys(busy))
+        excluded = np.vstack([self.X, busy])
         if len(busy):
             gp = gp.condition_on(self.inputs(busy), np.full(len(busy), liar))
         incumbents = self.X[np.argsort(-np.nan_to_num(self.y, nan=-np.inf))[:3]]
@@ -128,7 +128,7 @@ class BayesStrategy(Strategy):
             if x is None:  # everything nearby is taken: let the search loop fill in
                 x = self.space.sample(1, self.rng)[0]
             proposals.append(x)
-            excluded.update(self.space.keys(x[None]))
+            excluded = np.vstack([excluded, x])
             gp = gp.condition_on(self.inputs(x[None]), np.array([liar]))
         return proposals
 

@@ -109,15 +109,15 @@ class TPEStrategy(Strategy):
         if not np.isfinite(self.y).any():  # nothing good to model yet
             return np.vstack([*chosen, self.space.sample(n - len(chosen), self.rng)])
         busy = [] if pending is None else list(pending)
-        excluded = set(self.space.keys(self.X))
+        excluded = self.X
         while len(chosen) < n:
             x = self._propose(np.array(busy + chosen).reshape(-1, self.space.n_columns), excluded)
-            excluded.update(self.space.keys(x[None]))
+            excluded = np.vstack([excluded, x])
             chosen.append(x)
         return np.array(chosen)
 
     # -- one proposal -------------------------------------------------------------------------
-    def _propose(self, busy: np.ndarray, excluded: set[bytes]) -> np.ndarray:
+    def _propose(self, busy: np.ndarray, excluded: np.ndarray) -> np.ndarray:
         """Draw candidates from l, score them by log l - log g, return the best allowed."""
         X_all = np.vstack([self.X, busy])
         good, bad = self._split(busy)
@@ -152,7 +152,7 @@ class TPEStrategy(Strategy):
                 candidates[np.ix_(rows, group.kinds.columns)] = drawn
                 score[rows] += good_density.log_pdf(drawn) - bad_density.log_pdf(drawn)
         candidates = self.space.canonical(candidates, self.rng)  # fills unmodelled columns
-        allowed = np.array([key not in excluded for key in self.space.keys(candidates)])
+        allowed = ~self.space.isin(candidates, excluded)
         if not allowed.any():
             return self.space.sample(1, self.rng)[0]  # the search loop replaces repeats
         return candidates[np.flatnonzero(allowed)[np.argmax(score[allowed])]]
