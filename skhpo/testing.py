@@ -119,6 +119,23 @@ def check_batch_is_distinct(factory) -> None:
     assert not set(keys) & set(space.keys(strategy.X)), "batch repeats told candidates"
 
 
+def check_avoids_pending(factory) -> None:
+    """``ask`` proposes none of the ``pending`` rows, even those it would have chosen."""
+    from .space import Integer
+
+    # A small space, where the strategy's own choice is likely to be pending. The
+    # initial design is left out: its rows are handed out once each, never pending.
+    space = SearchSpace({"depth": Integer(1, 8), "kind": ["a", "b", "c"], "n": [1, 2, 3]})
+    for seed in range(5):
+        strategy = factory(space, np.random.default_rng(seed))
+        _run(strategy, 6, 2)
+        for n_told in range(12, 20, 2):
+            pending = space.canonical(strategy.ask(3), strategy.rng)  # in flight, unscored
+            X = space.canonical(strategy.ask(2, pending), strategy.rng)
+            assert not space.isin(X, pending).any(), f"proposed a pending candidate ({n_told} told)"
+            _run(strategy, 1, 2)
+
+
 def check_accepts_rows_it_did_not_propose(factory) -> None:
     """``tell`` records any canonical rows (user-given points, fill-ins)."""
     space = _conditional_space()
@@ -134,6 +151,7 @@ STRATEGY_CHECKS = (
     check_deterministic,
     check_survives_nan_scores,
     check_batch_is_distinct,
+    check_avoids_pending,
     check_accepts_rows_it_did_not_propose,
 )
 """Checks every strategy passes; each takes ``factory(space, rng) -> Strategy``."""

@@ -32,6 +32,8 @@ __all__ = ["Column", "SearchSpace"]
 
 # Finite spaces up to this size are enumerated when random proposals run dry.
 _ENUMERATION_LIMIT = 100_000
+# Redraws of random rows that repeat rows to avoid.
+_REDRAWS = 10
 
 
 class Column(NamedTuple):
@@ -248,9 +250,24 @@ class SearchSpace:
         )
 
     # -- drawing candidates ---------------------------------------------------------------
-    def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
-        """``n`` canonical rows drawn uniformly (in each dimension's unit scale)."""
-        return self.canonical(rng.random((n, self.n_columns)))
+    def sample(
+        self, n: int, rng: np.random.Generator, avoid: np.ndarray | None = None
+    ) -> np.ndarray:
+        """``n`` canonical rows drawn uniformly (in each dimension's unit scale).
+
+        Rows that repeat a row of ``avoid`` (say, evaluated or pending
+        candidates) are redrawn, up to ten times: in a nearly exhausted space
+        some may still repeat one.
+        """
+        X = self.canonical(rng.random((n, self.n_columns)))
+        if avoid is None or not len(avoid):
+            return X
+        for _ in range(_REDRAWS):
+            repeats = np.flatnonzero(self.isin(X, avoid))
+            if not len(repeats):
+                break
+            X[repeats] = self.canonical(rng.random((len(repeats), self.n_columns)))
+        return X
 
     def design(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """``n`` canonical rows of a space-filling (Latin hypercube) design."""

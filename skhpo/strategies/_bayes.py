@@ -126,7 +126,7 @@ class BayesStrategy(Strategy):
 
             x = maximize_acquisition(acquisition, self.space, self.rng, incumbents, excluded)
             if x is None:  # everything nearby is taken: let the search loop fill in
-                x = self.space.sample(1, self.rng)[0]
+                x = self.space.sample(1, self.rng, avoid=excluded)[0]
             proposals.append(x)
             excluded = np.vstack([excluded, x])
             gp = gp.condition_on(self.inputs(x[None]), np.array([liar]))

@@ -119,8 +119,10 @@ class EvolutionStrategy(Strategy):
                     taken.add(key)
                     chosen.append(child)
                     self._parent_fitness[key] = float(_fitness(self.y[[a, b]]).max())
-        if len(chosen) < n:  # a crowded region: the search loop fills in the rest
-            chosen.extend(self.space.sample(n - len(chosen), self.rng))
+        if len(chosen) < n:  # a crowded region: fill in at random
+            busy = [self.X, np.reshape(chosen, (-1, self.space.n_columns))]
+            busy += [] if pending is None else [pending]
+            chosen.extend(self.space.sample(n - len(chosen), self.rng, avoid=np.vstack(busy)))
         return np.array(chosen)
 
     def _parent_pool(self) -> np.ndarray:

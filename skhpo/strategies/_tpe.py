@@ -109,7 +109,7 @@ class TPEStrategy(Strategy):
         if not np.isfinite(self.y).any():  # nothing good to model yet
             return np.vstack([*chosen, self.space.sample(n - len(chosen), self.rng)])
         busy = [] if pending is None else list(pending)
-        excluded = self.X
+        excluded = np.vstack([self.X, *busy]) if busy else self.X  # evaluated or pending
         while len(chosen) < n:
             x = self._propose(np.array(busy + chosen).reshape(-1, self.space.n_columns), excluded)
             excluded = np.vstack([excluded, x])
@@ -154,7 +154,7 @@ class TPEStrategy(Strategy):
         candidates = self.space.canonical(candidates, self.rng)  # fills unmodelled columns
         allowed = ~self.space.isin(candidates, excluded)
         if not allowed.any():
-            return self.space.sample(1, self.rng)[0]  # the search loop replaces repeats
+            return self.space.sample(1, self.rng, avoid=excluded)[0]
         return candidates[np.flatnonzero(allowed)[np.argmax(score[allowed])]]
 
     def _split(self, busy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
