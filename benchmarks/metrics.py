@@ -3,7 +3,8 @@
 Per run: :func:`best_so_far`, :func:`overhead_per_candidate`, regret. Across
 runs: :func:`add_normalized_scores` and :func:`add_ranks`, which need every
 result of a problem; :func:`bootstrap_interval`, how far a mean over few seeds
-can be trusted; :func:`scaling_profile` for the scaling mode.
+can be trusted, and :func:`paired_differences`, which pairs two methods' runs
+seed by seed; :func:`scaling_profile` for the scaling mode.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ __all__ = [
     "finite_stat",
     "group",
     "overhead_per_candidate",
+    "paired_differences",
     "scaling_profile",
 ]
 
@@ -172,3 +174,28 @@ def bootstrap_interval(
         sums += values[rng.integers(len(values), size=(n_resamples, len(values)))].sum(1)
     low, high = np.quantile(sums / total, [(1 - level) / 2, (1 + level) / 2])
     return float(low), float(high)
+
+
+def paired_differences(records: Iterable[dict], method: str, other: str, key: str) -> list[dict]:
+    """``method``'s ``key`` minus ``other``'s, for each problem, seed and budget both ran.
+
+    Two methods on the same seed share the CV folds, so a paired difference
+    removes the seed-to-seed spread that both share: its
+    :func:`bootstrap_interval` separates methods that their own intervals do
+    not.
+
+    Returns
+    -------
+    list of dict
+        One ``{"problem", "seed", "n_iter", "difference"}`` per pair, in the
+        records' order.
+    """
+    values: dict[str, dict[tuple, float]] = {method: {}, other: {}}
+    for r in _ok(records):
+        if r["method"] in values and r.get(key) is not None and np.isfinite(r[key]):
+            values[r["method"]][r["problem"], r["seed"], r["n_iter"]] = r[key]
+    return [
+        {"problem": p, "seed": s, "n_iter": n, "difference": v - values[other][p, s, n]}
+        for (p, s, n), v in values[method].items()
+        if (p, s, n) in values[other]
+    ]

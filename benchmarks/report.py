@@ -282,6 +282,50 @@ def _verdicts(records: list[dict], methods: list[str], n_iter: int) -> list[str]
     return [*lines, ""]
 
 
+def _head_to_head(records: list[dict], methods: list[str], n_iter: int) -> list[str]:
+    """Each skhpo search against each other contender, run by run on shared seeds."""
+    contenders = [m for m in methods if m != "skhpo-random"]
+    ours = [m for m in contenders if METHODS[m].skhpo]
+    rows = []
+    for i, method in enumerate(ours):
+        for other in [m for m in contenders if m != method and m not in ours[:i]]:
+            cells = [f"`{method}` - `{other}`"]
+            for synthetic in (False, True):
+                pairs = metrics.paired_differences(
+                    [r for r in records if r["synthetic"] == synthetic], method, other, "normalized"
+                )
+                mean = metrics.finite_stat(p["difference"] for p in pairs)
+                low, high = metrics.bootstrap_interval(pairs, "difference")
+                interval = f"{fmt(low, '.1f')} to {fmt(high, '.1f')}" if pairs else "-"
+                cells += [fmt(mean, "+.1f") if pairs else "-", interval, str(len(pairs))]
+            best = metrics.paired_differences(records, method, other, "best_cv")
+            wins = sum(p["difference"] > 0 for p in best)
+            losses = sum(p["difference"] < 0 for p in best)
+            cells.append(f"{wins} / {len(best) - wins - losses} / {losses}")
+            rows.append(cells)
+    if not rows:
+        return []
+    header = [
+        "pair",
+        "real: mean difference",
+        "90% interval",
+        "runs",
+        "synthetic: mean difference",
+        "90% interval",
+        "runs",
+        "best CV: wins / ties / losses",
+    ]
+    return [
+        f"#### Head to head, n_iter = {n_iter}",
+        "",
+        "Normalized score of the first method minus the second's, run by run on the "
+        "seeds both ran (same folds); the interval resamples those pairs per problem. "
+        "An interval that holds 0 means these seeds do not tell the two apart.",
+        "",
+        *markdown_table(header, rows),
+    ]
+
+
 def _budget_table(records: list[dict], methods: list[str]) -> list[str]:
     rows = []
     for method in methods:
@@ -310,6 +354,7 @@ def _budget_section(records: list[dict], n_iter: int, folder: Path, figures: boo
     methods = _methods(runs)
     real, synth = _problems(runs, False), _problems(runs, True)
     lines = _headline(runs, methods, n_iter) + _verdicts(runs, methods, n_iter)
+    lines += _head_to_head(runs, methods, n_iter)
     lines += [f"#### Normalized score per problem (mean over seeds), n_iter = {n_iter}", ""]
     lines += _by_column(runs, real + synth, methods, "normalized", ".1f")
     if real:

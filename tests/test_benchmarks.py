@@ -90,13 +90,13 @@ def test_spaces_translate_consistently():
 
 
 def test_report_is_written(tmp_path):
-    records = [
-        run_one("branin", m, seed, 5) for m in ("sklearn-random", "skhpo-random") for seed in (0, 1)
-    ]
+    methods_run = ("sklearn-random", "skhpo-random", "skhpo-coordinate")
+    records = [run_one("branin", m, seed, 5) for m in methods_run for seed in (0, 1)]
     with open(tmp_path / "results.jsonl", "w") as out:
         out.writelines(json.dumps(r) + "\n" for r in records)
     report = write_report(tmp_path).read_text()
     assert "Normalized score" in report and "`skhpo-random`" in report
+    assert "| `skhpo-coordinate` - `sklearn-random` |" in report  # head to head, paired
 
 
 def test_bootstrap_interval_covers_the_mean_and_weights_problems_equally():
@@ -112,6 +112,28 @@ def test_bootstrap_interval_covers_the_mean_and_weights_problems_equally():
     # A constant key has a zero-width interval; no finite values, NaN.
     assert bootstrap_interval(records[5:], "x") == (5.0, 5.0)
     assert all(np.isnan(bootstrap_interval([{"problem": "c", "x": None}], "x")))
+
+
+def test_paired_differences_match_runs_by_problem_seed_and_budget():
+    from benchmarks.metrics import paired_differences
+
+    def run(method, problem, seed, x, status="ok"):
+        return {"method": method, "problem": problem, "seed": seed, "n_iter": 50,
+                "status": status, "best_cv": 0.0, "x": x}  # fmt: skip
+
+    records = [
+        run("a", "p", 0, 3.0), run("b", "p", 0, 1.0),  # a pair: +2
+        run("a", "p", 1, 5.0), run("b", "p", 1, 7.0),  # a pair: -2
+        run("a", "q", 0, 1.0), run("b", "p", 2, 1.0),  # no partner
+        run("a", "q", 1, 1.0), run("b", "q", 1, 0.0, status="error"),  # b failed
+        run("a", "r", 0, None), run("b", "r", 0, 1.0),  # no value
+    ]  # fmt: skip
+    pairs = paired_differences(records, "a", "b", "x")
+    assert [(p["problem"], p["seed"], p["difference"]) for p in pairs] == [
+        ("p", 0, 2.0),
+        ("p", 1, -2.0),
+    ]
+    assert paired_differences(records, "b", "a", "x")[0]["difference"] == -2.0
 
 
 def test_merge_keeps_one_row_per_run_later_folders_winning(tmp_path):
