@@ -289,6 +289,9 @@ def _head_to_head(records: list[dict], methods: list[str], n_iter: int) -> list[
     rows = []
     for i, method in enumerate(ours):
         for other in [m for m in contenders if m != method and m not in ours[:i]]:
+            best = metrics.paired_differences(records, method, other, "best_cv")
+            if not best:  # never run on the same problem and seed
+                continue
             cells = [f"`{method}` - `{other}`"]
             for synthetic in (False, True):
                 pairs = metrics.paired_differences(
@@ -298,7 +301,6 @@ def _head_to_head(records: list[dict], methods: list[str], n_iter: int) -> list[
                 low, high = metrics.bootstrap_interval(pairs, "difference")
                 interval = f"{fmt(low, '.1f')} to {fmt(high, '.1f')}" if pairs else "-"
                 cells += [fmt(mean, "+.1f") if pairs else "-", interval, str(len(pairs))]
-            best = metrics.paired_differences(records, method, other, "best_cv")
             wins = sum(p["difference"] > 0 for p in best)
             losses = sum(p["difference"] < 0 for p in best)
             cells.append(f"{wins} / {len(best) - wins - losses} / {losses}")
