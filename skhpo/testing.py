@@ -120,7 +120,7 @@ def check_batch_is_distinct(factory) -> None:
 
 
 def check_avoids_pending(factory) -> None:
-    """``ask`` proposes none of the ``pending`` rows, even those it would have chosen."""
+    """``ask`` proposes none of the ``pending`` rows (asked for, not yet told)."""
     from .space import Integer
 
     # A small space, where the strategy's own choice is likely to be pending. The

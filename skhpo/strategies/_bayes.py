@@ -125,7 +125,7 @@ class BayesStrategy(Strategy):
                 return self.acquisition(mean, std, best, self.exploration)
 
             x = maximize_acquisition(acquisition, self.space, self.rng, incumbents, excluded)
-            if x is None:  # everything nearby is taken: let the search loop fill in
+            if x is None:  # every candidate found is taken: one at random instead
                 x = self.space.sample(1, self.rng, avoid=excluded)[0]
             proposals.append(x)
             excluded = np.vstack([excluded, x])
