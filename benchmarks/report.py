@@ -286,6 +286,7 @@ def _head_to_head(records: list[dict], methods: list[str], n_iter: int) -> list[
     """Each skhpo search against each other contender, run by run on shared seeds."""
     contenders = [m for m in methods if m != "skhpo-random"]
     ours = [m for m in contenders if METHODS[m].skhpo]
+    by_kind = {kind: [r for r in records if r["synthetic"] == kind] for kind in (False, True)}
     rows = []
     for i, method in enumerate(ours):
         for other in [m for m in contenders if m != method and m not in ours[:i]]:
@@ -293,10 +294,8 @@ def _head_to_head(records: list[dict], methods: list[str], n_iter: int) -> list[
             if not best:  # never run on the same problem and seed
                 continue
             cells = [f"`{method}` - `{other}`"]
-            for synthetic in (False, True):
-                pairs = metrics.paired_differences(
-                    [r for r in records if r["synthetic"] == synthetic], method, other, "normalized"
-                )
+            for kind in by_kind.values():  # real, then synthetic
+                pairs = metrics.paired_differences(kind, method, other, "normalized")
                 mean = metrics.finite_stat(p["difference"] for p in pairs)
                 low, high = metrics.bootstrap_interval(pairs, "difference")
                 interval = f"{fmt(low, '.1f')} to {fmt(high, '.1f')}" if pairs else "-"

@@ -913,6 +913,19 @@ def test_isin_finds_the_same_candidate_whatever_its_inactive_columns_hold():
     assert empty.isin(np.empty((2, 0)), np.empty((1, 0))).tolist() == [True, True]
 
 
+def test_sample_avoiding_rows_draws_distinct_new_candidates():
+    space = SearchSpace({"a": Integer(1, 10), "b": ["x", "y"]})  # twenty candidates
+    taken = space.encode([{"a": a, "b": "x"} for a in range(1, 9)])
+    for seed in range(5):
+        X = space.sample(6, np.random.default_rng(seed), avoid=taken)
+        assert not space.isin(X, taken).any()
+        assert len(set(space.keys(X))) == 6  # and each once
+    # Exhausted: as many rows as asked, the repeats left to the caller.
+    assert space.sample(15, np.random.default_rng(0), avoid=taken).shape == (15, 2)
+    # Without avoid, a plain uniform draw (repeats allowed).
+    assert len(set(space.keys(space.sample(100, np.random.default_rng(0))))) == 20
+
+
 def test_keys_of_signed_zero_are_the_same_candidate():
     space = SearchSpace({"x": Real(0, 1)})
     pos = space.canonical(np.array([[0.0]]))

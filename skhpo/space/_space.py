@@ -255,18 +255,22 @@ class SearchSpace:
     ) -> np.ndarray:
         """``n`` canonical rows drawn uniformly (in each dimension's unit scale).
 
-        Rows that repeat a row of ``avoid`` (say, evaluated or pending
-        candidates) are redrawn, up to ten times: in a nearly exhausted space
-        some may still repeat one.
+        With ``avoid`` (say, evaluated or pending candidates), rows that repeat
+        one of its rows or an earlier row of the draw are redrawn, up to ten
+        times: in a nearly exhausted space some may still repeat.
         """
         X = self.canonical(rng.random((n, self.n_columns)))
-        if avoid is None or not len(avoid):
+        if avoid is None:
             return X
+        avoided = _row_bytes(self._codes(avoid))
         for _ in range(_REDRAWS):
-            repeats = np.flatnonzero(self.isin(X, avoid))
-            if not len(repeats):
+            drawn = _row_bytes(self._codes(X))
+            repeats = np.ones(n, dtype=bool)
+            repeats[np.unique(drawn, return_index=True)[1]] = False  # first of each
+            repeats |= np.isin(drawn, avoided)
+            if not repeats.any():
                 break
-            X[repeats] = self.canonical(rng.random((len(repeats), self.n_columns)))
+            X[repeats] = self.canonical(rng.random((int(repeats.sum()), self.n_columns)))
         return X
 
     def design(self, n: int, rng: np.random.Generator) -> np.ndarray:

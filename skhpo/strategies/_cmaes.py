@@ -258,23 +258,9 @@ class CMAESStrategy(Strategy):
             self._proposed[key] = values
         if not fresh.all():  # a crowded region: random rows instead, and a restart soon
             self._stuck = self._stuck or (~fresh).sum() > n / 2
-            X[~fresh] = self._random_rows(int((~fresh).sum()), taken)
+            busy = [self.X, X[fresh]] + ([] if pending is None else [np.asarray(pending, float)])
+            X[~fresh] = self.space.sample(int((~fresh).sum()), self.rng, avoid=np.vstack(busy))
         return X
-
-    def _random_rows(self, n: int, taken: set[bytes]) -> np.ndarray:
-        """``n`` uniform rows, unlike ``taken`` ones as far as a few draws find."""
-        rows: list[np.ndarray] = []
-        for _ in range(_DISTINCT_RESAMPLES):
-            drawn = self.space.sample(2 * n, self.rng)
-            for x, key in zip(drawn, self.space.keys(drawn)):
-                if key not in taken and len(rows) < n:
-                    taken.add(key)
-                    rows.append(x)
-            if len(rows) == n:
-                break
-        if len(rows) < n:  # nearly exhausted: the search loop drops repeats
-            rows.extend(self.space.sample(n - len(rows), self.rng))
-        return np.array(rows)
 
     def _start(self) -> None:
         """Start at the best row told so far, if any (else the centre)."""
