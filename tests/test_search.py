@@ -694,3 +694,37 @@ def test_scikit_optimize_habits_say_what_to_write_instead():
         Real(0.0, 1.0, name="C")
     with pytest.raises(TypeError, match="unexpected keyword argument 'base'"):
         Real(0.0, 1.0, base=10)  # other mistakes keep Python's message
+
+
+def test_checkpoint_resumes_with_another_refit_callable_or_param_grid(tmp_path, iris, counter):
+    # A callable's repr holds its address, new in every process: it must not refuse a resume.
+    X, y = iris
+    path = tmp_path / "search.jsonl"
+
+    def search(n_iter, **params):
+        refit = lambda results: int(np.argmax(results["mean_test_score"]))  # noqa: E731
+        return RandomStrategySearchCV(counter(), n_iter=n_iter, batch_size=2, cv=2, refit=refit,
+                                      random_state=0, checkpoint=path, **params)  # fmt: skip
+
+    space = {"a": Real(0, 1), "b": Real(0, 1)}
+    search(4, param_distributions=space).fit(X, y)
+    counter.n_fits = 0
+    resumed = search(6, param_grid=space).fit(X, y)
+    assert counter.n_fits == 2 * 2 + 1  # the 2 new candidates x 2 folds, and the refit
+    assert len(resumed.cv_results_["params"]) == 6
+
+
+def test_plots_draw_the_objective_of_a_search_without_refit(iris):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from skhpo.plot import plot_convergence
+
+    X, y = iris
+    for objective, metric in [("nll", "nll"), (None, "acc")]:
+        search = RandomStrategySearchCV(
+            LogisticRegression(max_iter=1000), {"C": Real(0.001, 10, log=True)}, n_iter=3,
+            cv=3, scoring=TWO_METRICS, refit=False, objective=objective, random_state=0,
+        ).fit(X, y)  # fmt: skip
+        points = plot_convergence(search).collections[0].get_offsets()
+        np.testing.assert_allclose(points[:, 1], search.cv_results_[f"mean_test_{metric}"])
+        matplotlib.pyplot.close("all")
