@@ -411,8 +411,8 @@ def optimised_metric(search: Any, metrics: list[str] | None = None) -> str:
         Taken from ``scoring`` itself when it lists the metrics.
     """
     scoring, refit, objective = search.scoring, search.refit, search.objective
-    if isinstance(scoring, (list, tuple, set, dict)):
-        metrics = sorted(scoring) if isinstance(scoring, set) else list(scoring)
+    if isinstance(scoring, (list, tuple, dict)):
+        metrics = list(scoring)
     elif not callable(scoring):
         metrics = []
     elif metrics is None:
