@@ -35,7 +35,7 @@ __all__ = ["Checkpoint", "StoredBatch", "fingerprint"]
 FORMAT_VERSION = 1
 # Options that may change between a run and its resumption.
 _RESUMABLE_OPTIONS = {"n_iter", "n_jobs", "verbose", "pre_dispatch", "max_time", "callbacks",
-                      "checkpoint", "estimator", "param_distributions",
+                      "checkpoint", "estimator", "param_distributions", "param_grid",
                       "warm_start_from"}  # fmt: skip
 
 
@@ -49,6 +49,10 @@ def fingerprint(search: Any, space: Any) -> dict[str, str]:
     options = {
         k: v for k, v in search.get_params(deep=False).items() if k not in _RESUMABLE_OPTIONS
     }
+    if not isinstance(options.get("refit"), str):
+        # Only a metric name shapes the search (``objective`` does otherwise); the repr
+        # of a callable holds its address, which differs in the resuming process.
+        options.pop("refit", None)
     return {
         "estimator": joblib.hash(clone(search.estimator)),
         "space": joblib.hash(repr(space.columns)),

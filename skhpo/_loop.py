@@ -89,7 +89,7 @@ class SearchRun:
     def __init__(self, search: Any, evaluate_candidates: Callable, callback_ctx: Any) -> None:
         self.search = search
         self.evaluate_candidates = evaluate_candidates
-        self.space = SearchSpace(search.param_distributions)
+        self.space = SearchSpace(search._param_space())
         check_param_names(search.estimator, self.space)
         self.initial, self.initial_params = _encode_initial(
             self.space, search._initial_candidates(self.space)
@@ -314,13 +314,10 @@ class SearchRun:
 
     def _batch_scores(self, batch: int) -> tuple[np.ndarray, np.ndarray]:
         """Mean and std of the optimised metric for the rows of ``batch``."""
-        if f"mean_test_{self.metric}" not in self.results:
-            # A callable scoring that returned a dict: only now do we know it is multi-metric.
-            raise ValueError(
-                "scoring returned several metrics; set refit to the name of the one "
-                f"to optimise (one of {_metric_names(self.results)}), "
-                f"got refit={self.search.refit!r}"
-            )
+        if callable(self.search.scoring):
+            # Only now is it known whether a callable scoring gives several metrics.
+            metrics = _metric_names(self.results)
+            self.metric = optimised_metric(self.search, [] if metrics == ["score"] else metrics)
         rows = np.flatnonzero(np.asarray(self.results[BATCH_KEY]) == batch)
         return (
             np.asarray(self.results[f"mean_test_{self.metric}"], dtype=float)[rows],
@@ -396,19 +393,63 @@ def mean_and_std(splits: list[list[dict]], metric: str) -> tuple[np.ndarray, np.
     return scores.mean(axis=1), scores.std(axis=1)
 
 
-def optimised_metric(search: Any) -> str:
-    """The name of the metric whose mean CV score the strategy maximises."""
-    scoring = search.scoring
-    if isinstance(scoring, (list, tuple, set, dict)):
-        if not isinstance(search.refit, str):
+def optimised_metric(search: Any, metrics: list[str] | None = None) -> str:
+    """The name of the metric whose mean CV score the strategy maximises.
+
+    With several metrics: ``refit`` when it names one, else ``objective``
+    (default: the first metric); with one, ``"score"``. Raises a ``ValueError``
+    naming ``refit`` or ``objective`` when either is not valid for the metrics.
+
+    Parameters
+    ----------
+    search : BaseStrategySearchCV
+        The search (its ``scoring``, ``refit`` and ``objective`` are read).
+    metrics : list of str or None, default=None
+        For a callable ``scoring``, the names of the metrics it returned (``[]``
+        for a single score); None while that is not known yet (before its first
+        batch), when the metric is guessed from ``refit`` and ``objective``.
+        Taken from ``scoring`` itself when it lists the metrics.
+    """
+    scoring, refit, objective = search.scoring, search.refit, search.objective
+    if isinstance(scoring, (list, tuple, dict)):
+        metrics = list(scoring)
+    elif not callable(scoring):
+        metrics = []
+    elif metrics is None:
+        return refit if isinstance(refit, str) else objective or "score"
+    if not metrics:
+        if objective is not None:
             raise ValueError(
-                "With several metrics in scoring, refit must be the name of the metric "
-                f"to optimise (one of {sorted(scoring)}), got refit={search.refit!r}."
+                f"objective={objective!r} chooses among several metrics, but scoring="
+                f"{scoring!r} gives a single score; leave objective=None"
             )
-        return search.refit
-    if callable(scoring) and isinstance(search.refit, str):
-        return search.refit  # a callable returning a dict of metrics
-    return "score"
+        return "score"
+    if isinstance(refit, str):
+        if refit not in metrics:
+            raise ValueError(
+                f"refit={refit!r} is not a metric of scoring: with several metrics, refit "
+                f"must be one of {metrics}, a callable or False"
+            )
+        if objective not in (None, refit):
+            raise ValueError(
+                f"objective={objective!r} and refit={refit!r} disagree: a search optimises "
+                "the metric refit names; leave objective=None, or set refit to a callable "
+                "or False"
+            )
+        return refit
+    if refit is not False and not callable(refit):
+        raise ValueError(
+            f"refit={refit!r}: with several metrics, refit must be the metric to refit on "
+            f"(one of {metrics}), a callable or False"
+        )
+    if objective is None:
+        return metrics[0]
+    if objective not in metrics:
+        raise ValueError(
+            f"objective={objective!r} is not a metric of scoring: objective must be one "
+            f"of {metrics}"
+        )
+    return objective
 
 
 def check_param_names(estimator: Any, space: SearchSpace) -> None:
@@ -472,7 +513,8 @@ def _as_list(callbacks: Any) -> list:
 
 
 def _metric_names(results: dict) -> list[str]:
-    return sorted(k[len("mean_test_") :] for k in results if k.startswith("mean_test_"))
+    """The metrics of ``cv_results_``, in the order scoring gave them."""
+    return [k[len("mean_test_") :] for k in results if k.startswith("mean_test_")]
 
 
 def _report(state: SearchState, n_batches: int) -> None:

@@ -18,14 +18,25 @@ from typing import Any
 import numpy as np
 
 from ._compat import BaseSearchCV, HasMethods, Interval
-from ._loop import SearchRun
+from ._loop import SearchRun, optimised_metric
 from .space import SearchSpace
 from .strategies import Strategy
 
 __all__ = ["BaseStrategySearchCV"]
 
 
-class BaseStrategySearchCV(BaseSearchCV):
+class _SkoptNameHints:
+    """A base whose ``__new__`` refuses scikit-optimize's parameter names with a hint
+    (the searches' own ``__init__`` stays the one signature sklearn inspects)."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        for name, instead in _SKOPT_NAMES.items():
+            if name in kwargs:
+                raise TypeError(f"{cls.__name__}: {name} is scikit-optimize's name; use {instead}")
+        return super().__new__(cls)
+
+
+class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
     """Base class of searches driven by an ask/tell :class:`~skhpo.strategies.Strategy`.
 
     Subclasses implement :meth:`_make_strategy`. Parameters common to every
@@ -34,7 +45,9 @@ class BaseStrategySearchCV(BaseSearchCV):
 
     _parameter_constraints: dict = {
         **BaseSearchCV._parameter_constraints,
-        "param_distributions": [dict, list],
+        "param_distributions": [dict, list, None],
+        "param_grid": [dict, list, None],
+        "objective": [str, None],
         "n_iter": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "batch_size": [Interval(Integral, 1, None, closed="left"), None],
@@ -49,12 +62,14 @@ class BaseStrategySearchCV(BaseSearchCV):
     def __init__(
         self,
         estimator: Any,
-        param_distributions: dict | list,
+        param_distributions: dict | list | None = None,
         *,
+        param_grid: dict | list | None = None,
         n_iter: int = 50,
         scoring: Any = None,
         n_jobs: int | None = None,
         refit: bool | str | Any = True,
+        objective: str | None = None,
         cv: Any = None,
         verbose: int = 0,
         pre_dispatch: int | str = "2*n_jobs",
@@ -81,6 +96,8 @@ class BaseStrategySearchCV(BaseSearchCV):
             return_train_score=return_train_score,
         )
         self.param_distributions = param_distributions
+        self.param_grid = param_grid
+        self.objective = objective
         self.n_iter = n_iter
         self.random_state = random_state
         self.batch_size = batch_size
@@ -90,6 +107,22 @@ class BaseStrategySearchCV(BaseSearchCV):
         self.checkpoint = checkpoint
         self.warm_start_from = warm_start_from
         self.include_warm_start = include_warm_start
+
+    def _param_space(self) -> dict | list:
+        """The search space: ``param_distributions`` or its other name ``param_grid``."""
+        given = [name for name in ("param_distributions", "param_grid")
+                 if getattr(self, name) is not None]  # fmt: skip
+        if len(given) != 1:
+            raise ValueError(
+                "param_distributions and param_grid are two names for the search space: "
+                f"give exactly one of them, got {'both' if given else 'neither'}"
+            )
+        return getattr(self, given[0])
+
+    def _check_refit_for_multimetric(self, scores: Any) -> None:
+        # scikit-learn's check, with messages that name refit or objective and list
+        # the metrics; also run, for a callable scoring, once its metrics are known.
+        optimised_metric(self, list(scores))
 
     @abstractmethod
     def _make_strategy(self, space: SearchSpace, rng: np.random.Generator) -> Strategy:
@@ -139,6 +172,9 @@ class BaseStrategySearchCV(BaseSearchCV):
                 warnings.filterwarnings("ignore", "One or more of the .* scores are non-finite")
             return super()._format_results(candidate_params, n_splits, out, more_results)
 
+
+#: scikit-optimize's parameter names and what to write instead.
+_SKOPT_NAMES = {"search_spaces": "param_distributions (or param_grid)", "n_points": "batch_size"}
 
 #: Attributes that live only during ``fit``: skhpo's per-fit bookkeeping (see
 #: ``_run_search``) and scikit-learn's callback context of the running fit, which

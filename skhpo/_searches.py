@@ -27,21 +27,34 @@ _COMMON_PARAMETERS = """
     ----------
     estimator : estimator object
         The estimator to tune; cloned, never changed.
-    param_distributions : dict or list of dicts
+    param_distributions : dict, list of dicts or None, default=None
         The search space, as ``GridSearchCV`` and ``RandomizedSearchCV`` accept it:
         parameter names (``step__param`` in a pipeline) mapped to a list / tuple /
         1-D array of choices (numbers are ordered choices, anything else
         unordered), a scipy.stats distribution (``loguniform`` is a log-scale
         range), or a :class:`~skhpo.Real`, :class:`~skhpo.Integer` or
         :class:`~skhpo.Categorical`. A list of dicts is a choice among
-        sub-spaces (e.g. one per kernel).
+        sub-spaces (e.g. one per kernel). Give it here or as ``param_grid``.
+    param_grid : dict, list of dicts or None, default=None
+        Another name for ``param_distributions``, ``GridSearchCV``'s, so that
+        ``GridSearchCV(estimator, param_grid=grid, ...)`` becomes a search by
+        changing only the class name. ``fit`` raises a ``ValueError`` unless
+        exactly one of the two is given.
     n_iter : int, default=50
         Number of candidates evaluated (rows of ``cv_results_``); fewer only when
         a finite space is exhausted.
     scoring, n_jobs, refit, cv, verbose, pre_dispatch, error_score, return_train_score
         As in :class:`~sklearn.model_selection.GridSearchCV`. With several
-        metrics, ``refit`` names the one the search optimises. ``verbose >= 1``
-        also prints progress after each batch.
+        metrics, ``refit`` may be a metric name, a callable or False, as there;
+        when it is a name, that metric is the one the search optimises.
+        ``verbose >= 1`` also prints progress after each batch.
+    objective : str or None, default=None
+        With several metrics and ``refit`` a callable or False, the name of the
+        metric whose mean CV score the search optimises; None: the first metric
+        of ``scoring``. With ``refit`` a metric name, leave it None (or give the
+        same name). A name that is not a metric of ``scoring``, or an objective
+        with a single metric, is refused (``ValueError``) before any fit; for a
+        callable ``scoring`` that returns a dict, after its first batch.
     random_state : int, RandomState instance or None, default=None
         Seed of the search: the same seed, data, space and options give the
         same candidates in the same order, whatever ``n_jobs`` or joblib backend.
@@ -117,12 +130,14 @@ class BayesSearchCV(BaseStrategySearchCV):
     def __init__(
         self,
         estimator: Any,
-        param_distributions: dict | list,
+        param_distributions: dict | list | None = None,
         *,
+        param_grid: dict | list | None = None,
         n_iter: int = 50,
         scoring: Any = None,
         n_jobs: int | None = None,
         refit: bool | str | Any = True,
+        objective: str | None = None,
         cv: Any = None,
         verbose: int = 0,
         pre_dispatch: int | str = "2*n_jobs",
@@ -142,8 +157,9 @@ class BayesSearchCV(BaseStrategySearchCV):
         max_model_points: int | None = 300,
     ) -> None:
         super().__init__(
-            estimator, param_distributions, n_iter=n_iter, scoring=scoring, n_jobs=n_jobs,
-            refit=refit, cv=cv, verbose=verbose, pre_dispatch=pre_dispatch,
+            estimator, param_distributions, param_grid=param_grid, n_iter=n_iter,
+            scoring=scoring, n_jobs=n_jobs, refit=refit, objective=objective, cv=cv,
+            verbose=verbose, pre_dispatch=pre_dispatch,
             random_state=random_state, error_score=error_score,
             return_train_score=return_train_score, batch_size=batch_size,
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
@@ -177,12 +193,14 @@ class TPESearchCV(BaseStrategySearchCV):
     def __init__(
         self,
         estimator: Any,
-        param_distributions: dict | list,
+        param_distributions: dict | list | None = None,
         *,
+        param_grid: dict | list | None = None,
         n_iter: int = 50,
         scoring: Any = None,
         n_jobs: int | None = None,
         refit: bool | str | Any = True,
+        objective: str | None = None,
         cv: Any = None,
         verbose: int = 0,
         pre_dispatch: int | str = "2*n_jobs",
@@ -204,8 +222,9 @@ class TPESearchCV(BaseStrategySearchCV):
         weights: str = "uniform",
     ) -> None:
         super().__init__(
-            estimator, param_distributions, n_iter=n_iter, scoring=scoring, n_jobs=n_jobs,
-            refit=refit, cv=cv, verbose=verbose, pre_dispatch=pre_dispatch,
+            estimator, param_distributions, param_grid=param_grid, n_iter=n_iter,
+            scoring=scoring, n_jobs=n_jobs, refit=refit, objective=objective, cv=cv,
+            verbose=verbose, pre_dispatch=pre_dispatch,
             random_state=random_state, error_score=error_score,
             return_train_score=return_train_score, batch_size=batch_size,
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
@@ -241,12 +260,14 @@ class EvolutionarySearchCV(BaseStrategySearchCV):
     def __init__(
         self,
         estimator: Any,
-        param_distributions: dict | list,
+        param_distributions: dict | list | None = None,
         *,
+        param_grid: dict | list | None = None,
         n_iter: int = 50,
         scoring: Any = None,
         n_jobs: int | None = None,
         refit: bool | str | Any = True,
+        objective: str | None = None,
         cv: Any = None,
         verbose: int = 0,
         pre_dispatch: int | str = "2*n_jobs",
@@ -268,8 +289,9 @@ class EvolutionarySearchCV(BaseStrategySearchCV):
         n_elites: int | None = None,
     ) -> None:
         super().__init__(
-            estimator, param_distributions, n_iter=n_iter, scoring=scoring, n_jobs=n_jobs,
-            refit=refit, cv=cv, verbose=verbose, pre_dispatch=pre_dispatch,
+            estimator, param_distributions, param_grid=param_grid, n_iter=n_iter,
+            scoring=scoring, n_jobs=n_jobs, refit=refit, objective=objective, cv=cv,
+            verbose=verbose, pre_dispatch=pre_dispatch,
             random_state=random_state, error_score=error_score,
             return_train_score=return_train_score, batch_size=batch_size,
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
@@ -338,12 +360,14 @@ class CoordinateSearchCV(BaseStrategySearchCV):
     def __init__(
         self,
         estimator: Any,
-        param_distributions: dict | list,
+        param_distributions: dict | list | None = None,
         *,
+        param_grid: dict | list | None = None,
         n_iter: int = 50,
         scoring: Any = None,
         n_jobs: int | None = None,
         refit: bool | str | Any = True,
+        objective: str | None = None,
         cv: Any = None,
         verbose: int = 0,
         pre_dispatch: int | str = "2*n_jobs",
@@ -363,8 +387,9 @@ class CoordinateSearchCV(BaseStrategySearchCV):
         noise_tolerance: float = 0.5,
     ) -> None:
         super().__init__(
-            estimator, param_distributions, n_iter=n_iter, scoring=scoring, n_jobs=n_jobs,
-            refit=refit, cv=cv, verbose=verbose, pre_dispatch=pre_dispatch,
+            estimator, param_distributions, param_grid=param_grid, n_iter=n_iter,
+            scoring=scoring, n_jobs=n_jobs, refit=refit, objective=objective, cv=cv,
+            verbose=verbose, pre_dispatch=pre_dispatch,
             random_state=random_state, error_score=error_score,
             return_train_score=return_train_score, batch_size=batch_size,
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,

@@ -132,7 +132,7 @@ def _read(search: Any) -> _Results:
 
 
 def _optimised_metric(search: Any) -> str:
-    """``"score"``, or the metric named by ``refit`` in a multi-metric search."""
+    """``"score"``, or the metric named by ``refit`` (or skhpo's ``objective``)."""
     check_is_fitted(search, "cv_results_")
     results = search.cv_results_
     if "mean_test_score" in results:
@@ -140,6 +140,10 @@ def _optimised_metric(search: Any) -> str:
     refit = getattr(search, "refit", None)
     if isinstance(refit, str) and f"mean_test_{refit}" in results:
         return refit
+    objective = getattr(search, "objective", False)  # skhpo's, with refit False or a callable
+    names = [key[len("mean_test_") :] for key in results if key.startswith("mean_test_")]
+    if objective is not False and names and (objective or names[0]) in names:
+        return objective or names[0]
     metrics = sorted(key[len("mean_test_") :] for key in results if key.startswith("mean_test_"))
     raise ValueError(
         f"the search scored several metrics ({metrics}) and refit={refit!r} does not "

@@ -19,9 +19,13 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from skhpo import (
+    BayesSearchCV,
     Categorical,
+    CoordinateSearchCV,
+    EvolutionarySearchCV,
     Integer,
     Real,
+    TPESearchCV,
 )
 from skhpo._search import BaseStrategySearchCV
 from skhpo.callbacks import Deadline, NoImprovement, SearchState, TargetScore
@@ -248,7 +252,17 @@ def test_invalid_spaces_raise_before_any_fit(iris, counter, space, error, match)
         ({"initial_params": [{"a": 2.0}]}, ValueError, "initial_params"),
         ({"initial_params": [{"b": 0.5}]}, ValueError, "initial_params"),
         ({"initial_params": {"a": 0.5}}, ValueError, "initial_params"),
-        ({"scoring": ["accuracy", "f1_macro"], "refit": False}, ValueError, "refit"),
+        ({"scoring": ["accuracy", "f1_macro"], "refit": "f2"}, ValueError,
+         r"refit='f2' .*\['accuracy', 'f1_macro'\]"),
+        ({"scoring": ["accuracy", "f1_macro"], "refit": True}, ValueError,
+         r"refit=True.*\['accuracy', 'f1_macro'\]"),
+        ({"scoring": ["accuracy", "f1_macro"], "refit": False, "objective": "f2"}, ValueError,
+         r"objective='f2' .*\['accuracy', 'f1_macro'\]"),
+        ({"scoring": ["accuracy", "f1_macro"], "refit": "accuracy", "objective": "f1_macro"},
+         ValueError, "objective='f1_macro' and refit='accuracy' disagree"),
+        ({"scoring": "accuracy", "objective": "accuracy"}, ValueError, "objective='accuracy'"),
+        ({"objective": 3}, ValueError, "objective"),
+        ({"param_grid": {"a": [0.5]}}, ValueError, r"param_distributions and param_grid.*both"),
         ({"random_state": "seed"}, ValueError, "random_state"),
     ],
 )
@@ -299,20 +313,54 @@ def test_multimetric_refit_names_the_optimised_metric(iris):
     assert search.multimetric_ and search.best_score_ == search.cv_results_["mean_test_nll"].max()
 
 
-def test_callable_scoring_returning_several_metrics_needs_refit_name(iris):
+def test_callable_scoring_returning_several_metrics_is_known_after_its_first_batch(iris):
     X, y = iris
+    calls = []
 
     def two_metrics(est, X, y):
+        calls.append(1)
         return {"acc": est.score(X, y), "neg": -est.score(X, y)}
 
-    search = RandomStrategySearchCV(
-        SVC(), {"C": Real(0.1, 10)}, n_iter=2, scoring=two_metrics, refit="neg", random_state=0
-    ).fit(X, y)
+    def fit(**params):
+        told = []
+        search = RandomStrategySearchCV(
+            SVC(), {"C": Real(0.1, 10)}, n_iter=4, batch_size=2, cv=3, scoring=two_metrics,
+            random_state=0, callbacks=lambda state: told.append(state.scores), **params,
+        ).fit(X, y)  # fmt: skip
+        return search, told[-1]
+
+    search, told = fit(refit="neg")
+    np.testing.assert_array_equal(told, search.cv_results_["mean_test_neg"])
     assert search.best_score_ == search.cv_results_["mean_test_neg"].max()
-    with pytest.raises(ValueError, match="refit"):
-        RandomStrategySearchCV(
-            SVC(), {"C": Real(0.1, 10)}, n_iter=2, scoring=two_metrics, refit=False
-        ).fit(X, y)
+    # With refit False, the first metric, or objective, is optimised (as with a list).
+    for params, metric in [({}, "acc"), ({"objective": "neg"}, "neg")]:
+        search, told = fit(refit=False, **params)
+        np.testing.assert_array_equal(told, search.cv_results_[f"mean_test_{metric}"])
+        assert search.multimetric_ and not hasattr(search, "best_index_")
+    # What scikit-learn refuses once every candidate is fitted is refused after one batch
+    # (2 candidates x 3 folds), with the metrics the scoring returned.
+    for params, match in [
+        ({"refit": True}, r"refit=True.*\['acc', 'neg'\]"),
+        ({"refit": "f1"}, r"refit='f1' .*\['acc', 'neg'\]"),
+        ({"refit": False, "objective": "f1"}, r"objective='f1' .*\['acc', 'neg'\]"),
+    ]:
+        calls.clear()
+        with pytest.raises(ValueError, match=match):
+            fit(**params)
+        assert len(calls) == 2 * 3
+
+
+def test_callable_scoring_returning_one_score_takes_no_objective(iris):
+    X, y = iris
+    score = lambda est, X, y: est.score(X, y)  # noqa: E731
+    search = RandomStrategySearchCV(SVC(), {"C": Real(0.1, 10)}, n_iter=2, cv=3, scoring=score,
+                                    refit="ignored", random_state=0).fit(X, y)  # fmt: skip
+    gs = GridSearchCV(SVC(), {"C": [p["C"] for p in search.cv_results_["params"]]}, cv=3,
+                      scoring=score, refit="ignored").fit(X, y)  # fmt: skip
+    assert search.best_index_ == gs.best_index_ and search.best_score_ == gs.best_score_
+    with pytest.raises(ValueError, match=r"objective='acc' .*single score"):
+        RandomStrategySearchCV(SVC(), {"C": Real(0.1, 10)}, n_iter=2, cv=3, scoring=score,
+                               objective="acc").fit(X, y)  # fmt: skip
 
 
 # -- starting points, stopping --------------------------------------------------------------
@@ -536,3 +584,147 @@ def test_what_workers_receive_does_not_grow_with_the_search(iris):
     assert len(recorder.sizes) == 10
     assert max(recorder.sizes) - min(recorder.sizes) < 200, recorder.sizes
     assert "_last_format_args" not in search.__dict__
+
+
+# -- parity with GridSearchCV: multi-metric refit, param_grid, scikit-optimize habits ------
+TWO_METRICS = {"acc": "accuracy", "nll": "neg_log_loss"}
+
+
+def _best_low_c(results):
+    """A refit callable: the smallest C among candidates within 0.02 of the best accuracy."""
+    acc = results["mean_test_acc"]
+    close = np.flatnonzero(acc >= acc.max() - 0.02)
+    return int(close[np.argmin([results["params"][i]["C"] for i in close])])
+
+
+@pytest.mark.parametrize("refit", [False, _best_low_c])
+def test_multimetric_refit_false_or_callable_matches_grid_search(iris, refit):
+    X, y = iris
+    grid = {"C": [0.01, 0.1, 1.0, 10.0]}
+    est = LogisticRegression(max_iter=1000)
+    gs = GridSearchCV(est, grid, scoring=TWO_METRICS, refit=refit, cv=3).fit(X, y)
+    search = ReplaySearchCV(est, grid, scoring=TWO_METRICS, refit=refit, cv=3, n_iter=4)
+    search.replay = gs.cv_results_["params"]
+    search.fit(X, y)
+    assert search.cv_results_["params"] == gs.cv_results_["params"]
+    for key in ["mean_test_acc", "rank_test_acc", "mean_test_nll", "rank_test_nll"]:
+        np.testing.assert_allclose(search.cv_results_[key], gs.cv_results_[key])
+    assert search.multimetric_ and gs.multimetric_
+    for name in ["best_index_", "best_params_", "best_score_", "best_estimator_", "refit_time_"]:
+        assert hasattr(search, name) == hasattr(gs, name), name
+    if refit:
+        assert search.best_index_ == gs.best_index_ and search.best_params_ == gs.best_params_
+        np.testing.assert_array_equal(search.predict(X), gs.predict(X))
+    else:
+        assert not hasattr(search, "best_index_")
+
+
+@pytest.mark.parametrize(
+    ("refit", "objective", "optimised"),
+    [(False, None, "acc"), (False, "nll", "nll"), (_best_low_c, "nll", "nll"),
+     ("nll", None, "nll"), ("nll", "nll", "nll")],
+)  # fmt: skip
+def test_objective_chooses_the_optimised_metric(iris, refit, objective, optimised):
+    X, y = iris
+    told = []
+    search = RandomStrategySearchCV(
+        LogisticRegression(max_iter=1000), {"C": Real(0.001, 10, log=True)}, n_iter=4,
+        batch_size=2, cv=3, scoring=TWO_METRICS, refit=refit, objective=objective,
+        random_state=0, callbacks=lambda state: told.append(state.scores),
+    ).fit(X, y)  # fmt: skip
+    np.testing.assert_array_equal(told[-1], search.cv_results_[f"mean_test_{optimised}"])
+
+
+SEARCHES = [BayesSearchCV, TPESearchCV, EvolutionarySearchCV, CoordinateSearchCV]
+
+
+@pytest.mark.parametrize("cls", SEARCHES)
+def test_param_grid_swaps_a_grid_search_by_its_class_name(iris, cls):
+    X, y = iris
+    kwargs = dict(
+        estimator=LogisticRegression(max_iter=1000),
+        param_grid={"C": [0.01, 0.1, 1.0, 10.0], "fit_intercept": [True, False]},
+        scoring="neg_log_loss", n_jobs=1, refit=True, cv=3, verbose=0,
+        pre_dispatch="2*n_jobs", error_score=np.nan, return_train_score=True,
+    )  # fmt: skip
+    gs = GridSearchCV(**kwargs).fit(X, y)
+    with pytest.warns(UserWarning, match="only 8 candidates"):
+        search = cls(**kwargs).fit(X, y)  # n_iter=50: the whole grid
+    key = lambda params: tuple(sorted(params.items()))  # noqa: E731
+    ours = dict(zip(map(key, search.cv_results_["params"]), search.cv_results_["mean_test_score"]))
+    theirs = dict(zip(map(key, gs.cv_results_["params"]), gs.cv_results_["mean_test_score"]))
+    assert ours.keys() == theirs.keys()
+    np.testing.assert_allclose([ours[k] for k in theirs], list(theirs.values()))
+    assert search.best_params_ == gs.best_params_ and search.best_score_ == gs.best_score_
+    np.testing.assert_array_equal(search.predict(X), gs.predict(X))
+
+
+def test_param_grid_round_trips_through_get_params_clone_and_set_params(iris, counter):
+    X, y = iris
+    grid = {"a": [0.1, 0.3]}
+    search = RandomStrategySearchCV(counter(), param_grid=grid, n_iter=2, cv=2)
+    params = clone(search).get_params(deep=False)
+    assert params["param_grid"] == grid and params["param_distributions"] is None
+    assert {p["a"] for p in clone(search).fit(X, y).cv_results_["params"]} == {0.1, 0.3}
+    search.set_params(param_grid=None, param_distributions={"a": [0.5]}, n_iter=1)
+    assert [p["a"] for p in search.fit(X, y).cv_results_["params"]] == [0.5]
+    counter.n_fits = 0
+    search.set_params(param_distributions=None)
+    with pytest.raises(ValueError, match=r"param_distributions and param_grid.*neither"):
+        search.fit(X, y)
+    assert counter.n_fits == 0
+
+
+def test_scikit_optimize_habits_say_what_to_write_instead():
+    with pytest.raises(TypeError, match=r"search_spaces .*param_distributions \(or param_grid\)"):
+        BayesSearchCV(SVC(), search_spaces={"C": Real(0.1, 10)})
+    with pytest.raises(TypeError, match=r"n_points .*use batch_size"):
+        TPESearchCV(SVC(), {"C": Real(0.1, 10)}, n_points=4)
+    for make in (
+        lambda: Real(1e-4, 1.0, prior="log-uniform"),
+        lambda: Integer(1, 100, prior="log-uniform"),
+        lambda: Real(1e-4, 1.0, "log-uniform"),  # scikit-optimize's third argument is prior
+        lambda: Integer(1, 100, "log-uniform"),
+    ):
+        with pytest.raises(TypeError, match="use log=True"):
+            make()
+    with pytest.raises(TypeError, match="use log=False"):
+        Real(0.0, 1.0, "uniform")
+    with pytest.raises(TypeError, match="named by its key in param_distributions"):
+        Real(0.0, 1.0, name="C")
+    with pytest.raises(TypeError, match="unexpected keyword argument 'base'"):
+        Real(0.0, 1.0, base=10)  # other mistakes keep Python's message
+
+
+def test_checkpoint_resumes_with_another_refit_callable_or_param_grid(tmp_path, iris, counter):
+    # A callable's repr holds its address, new in every process: it must not refuse a resume.
+    X, y = iris
+    path = tmp_path / "search.jsonl"
+
+    def search(n_iter, **params):
+        refit = lambda results: int(np.argmax(results["mean_test_score"]))  # noqa: E731
+        return RandomStrategySearchCV(counter(), n_iter=n_iter, batch_size=2, cv=2, refit=refit,
+                                      random_state=0, checkpoint=path, **params)  # fmt: skip
+
+    space = {"a": Real(0, 1), "b": Real(0, 1)}
+    search(4, param_distributions=space).fit(X, y)
+    counter.n_fits = 0
+    resumed = search(6, param_grid=space).fit(X, y)
+    assert counter.n_fits == 2 * 2 + 1  # the 2 new candidates x 2 folds, and the refit
+    assert len(resumed.cv_results_["params"]) == 6
+
+
+def test_plots_draw_the_objective_of_a_search_without_refit(iris):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from skhpo.plot import plot_convergence
+
+    X, y = iris
+    for objective, metric in [("nll", "nll"), (None, "acc")]:
+        search = RandomStrategySearchCV(
+            LogisticRegression(max_iter=1000), {"C": Real(0.001, 10, log=True)}, n_iter=3,
+            cv=3, scoring=TWO_METRICS, refit=False, objective=objective, random_state=0,
+        ).fit(X, y)  # fmt: skip
+        points = plot_convergence(search).collections[0].get_offsets()
+        np.testing.assert_allclose(points[:, 1], search.cv_results_[f"mean_test_{metric}"])
+        matplotlib.pyplot.close("all")

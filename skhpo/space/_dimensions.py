@@ -170,6 +170,8 @@ def _check_bounds(cls_name: str, low: Any, high: Any, log: Any, check: Any) -> N
             finite = False
         if not finite:
             raise ValueError(f"{cls_name}: {arg} must be finite, got {value!r}")
+    if isinstance(log, str):  # scikit-optimize's prior, e.g. Real(1e-4, 1, "log-uniform")
+        raise TypeError(f"{cls_name}: log must be a bool, got {log!r}; {_use_log(log)}")
     if not isinstance(log, (bool, np.bool_)):
         raise TypeError(f"{cls_name}: log must be a bool, got {log!r}")
     if low >= high:
@@ -178,7 +180,30 @@ def _check_bounds(cls_name: str, low: Any, high: Any, log: Any, check: Any) -> N
         raise ValueError(f"{cls_name}: log=True needs low > 0, got low={low!r}")
 
 
-class Real(Dimension):
+def _use_log(prior: Any) -> str:
+    """What to write instead of scikit-optimize's ``prior``."""
+    return "use log=True" if "log" in str(prior) else "use log=False (the default)"
+
+
+class _SkoptKeywordHints:
+    """Base of Real and Integer: scikit-optimize's keywords get a hint, not
+    Python's bare "unexpected keyword argument"."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if "prior" in kwargs:
+            raise TypeError(
+                f"{cls.__name__} has no prior; for prior={kwargs['prior']!r}, "
+                f"{_use_log(kwargs['prior'])}"
+            )
+        if "name" in kwargs:
+            raise TypeError(
+                f"{cls.__name__} has no name: a dimension is named by its key in "
+                "param_distributions"
+            )
+        return super().__new__(cls)
+
+
+class Real(_SkoptKeywordHints, Dimension):
     """Real numbers between ``low`` and ``high``, both included.
 
     Parameters
@@ -242,7 +267,7 @@ class Real(Dimension):
         return f"Real({self.low!r}, {self.high!r}{log})"
 
 
-class Integer(_DiscreteDimension):
+class Integer(_SkoptKeywordHints, _DiscreteDimension):
     """Integers from ``low`` to ``high``, both included.
 
     Parameters
