@@ -44,8 +44,8 @@ from ._searches import BayesSearchCV
 
 SPACE = {
     "selectkbest__k": randint(1, 11),
-    "kernelridge__alpha": loguniform(1e-6, 1e2),
-    "kernelridge__gamma": loguniform(1e-5, 1e2),
+    "kernelridge__alpha": loguniform(1e-3, 1e3),
+    "kernelridge__gamma": loguniform(1e-6, 1e3),
 }
 SEARCHES = {"BayesSearchCV": BayesSearchCV, "RandomizedSearchCV": RandomizedSearchCV}
 N_ITER, N_SPLITS, SEEDS = 40, 5, (0, 1, 2, 3, 4)
@@ -203,7 +203,9 @@ def save_png(results, path):
         x = np.arange(1, curves.shape[1] + 1)
         ax.plot(x, np.median(curves, axis=0), label=f"{name} (median)")
         ax.fill_between(x, curves.min(axis=0), curves.max(axis=0), alpha=0.2)
-    ax.set(xlabel="candidates", ylabel="best CV R2 so far", ylim=(bottom, None))
+    top = max(res["curves"].max() for res in results.values())
+    margin = 0.05 * (top - bottom)
+    ax.set(xlabel="candidates", ylabel="best CV R2 so far", ylim=(bottom, top + margin))
     ax.legend()
     fig.savefig(path, dpi=120, bbox_inches="tight")
     plt.close(fig)
