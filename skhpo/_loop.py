@@ -497,4 +497,3 @@ def _as_list(callbacks: Any) -> list:
 
 def _metric_names(results: dict) -> list[str]:
     return sorted(k[len("mean_test_") :] for k in results if k.startswith("mean_test_"))
-

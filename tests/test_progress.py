@@ -29,8 +29,7 @@ def test_header_once_and_one_progress_line_per_batch(capsys):
     search = _search(verbose=1).fit(X)
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == (
-        "Fitting 3 folds for each of up to 10 candidates, in batches of 3, "
-        "totalling up to 30 fits"
+        "Fitting 3 folds for each of up to 10 candidates, in batches of 3, totalling up to 30 fits"
     )
     assert sum(line.startswith("Fitting") for line in lines) == 1  # 4 batches, one header
     progress = [LINE.match(line) for line in lines[1:]]
