@@ -21,6 +21,7 @@ from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state
 
+from ._bounds import warn_if_best_at_bound
 from ._checkpoint import Checkpoint, StoredBatch, fingerprint
 from ._compat import is_all_fits_failed_error
 from ._progress import fitting_header, progress_line, sklearn_header_silenced
@@ -408,6 +409,7 @@ class SearchRun:
         final = self.search._format_results(*self.search._last_format_args)
         self.results.clear()
         self.results.update(final)
+        warn_if_best_at_bound(self.space, final, self.metric)
 
 
 def mean_and_std(splits: list[list[dict]], metric: str) -> tuple[np.ndarray, np.ndarray]:
