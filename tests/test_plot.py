@@ -297,7 +297,7 @@ def test_importance_intervals_hold_the_shares_and_follow_the_evidence(search):
     few = _fit(RandomStrategySearchCV(Peaked(), SPACE, n_iter=8, cv=2, random_state=0))
     low, high = parameter_importance_interval(few)["a"]
     assert high - low > 0.5 > interval["a"][1] - interval["a"][0]
-    with pytest.raises(ValueError, match="confidence must be a float in \\(0, 1\\), got 1.5"):
+    with pytest.raises(ValueError, match=r"confidence must be a float in \(0, 1\), got 1.5"):
         parameter_importance_interval(search, confidence=1.5)
 
 
