@@ -167,7 +167,7 @@ def plot_parameter(search: Any, name: str | None = None, ax: Any = None) -> Any:
     parameter = results.parameter(name)
     ax = _new_axes(ax)
     points = _draw_parameter(ax, results, parameter)
-    ax.figure.colorbar(points, ax=ax, label=_ORDER_LABEL)
+    _order_colour_bar(points, ax)
     ax.set_title(f"{_name(search)}: {_metric_label(results.metric)} against {name}")
     return ax
 
@@ -212,9 +212,15 @@ def plot_parameters(
     for ax in grid.flat[len(parameters) :]:
         fig.delaxes(ax)
     axes = np.array(grid.flat[: len(parameters)])
-    fig.colorbar(points, ax=list(axes), label=_ORDER_LABEL)
+    _order_colour_bar(points, list(axes))
     fig.suptitle(f"{_name(search)}: {_metric_label(results.metric)} against each parameter")
     return axes
+
+
+def _order_colour_bar(points: Any, ax: Any) -> None:
+    """The colour bar reading the evaluation order of ``points``, beside ``ax``."""
+    bar = points.figure.colorbar(points, ax=ax, label=_ORDER_LABEL)
+    bar.ax.yaxis.set_major_locator(_pyplot().MaxNLocator(integer=True))
 
 
 def _draw_parameter(ax: Any, results: _Results, parameter: _Parameter) -> Any:
