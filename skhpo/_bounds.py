@@ -3,7 +3,9 @@
 A search cannot find what lies outside the ranges it was given: when the best
 value of a numeric parameter is at a bound of its range, the range was probably
 too narrow. :func:`warn_if_best_at_bound` says so at the end of ``fit``;
-:mod:`skhpo.plot` marks that bound on the parameter's plot.
+:mod:`skhpo.plot` marks that bound on the parameter's plot. A bound that is also
+a limit of the estimator's own parameter (``min_samples_leaf=1``, ``l1_ratio=0``,
+as its ``_parameter_constraints`` declare) is not one a range could go beyond.
 """
 
 from __future__ import annotations
@@ -46,18 +48,24 @@ class BestAtBound(NamedTuple):
     range: str
 
 
-def best_at_bounds(space: SearchSpace, params: dict) -> dict[str, BestAtBound]:
+def best_at_bounds(
+    space: SearchSpace, params: dict, estimator: Any = None
+) -> dict[str, BestAtBound]:
     """The numeric parameters of ``params`` that sit at a bound of their range.
 
     Only ranges where an end is telling count: ``Real`` (and ``uniform`` /
     ``loguniform``) within 1 % of an end on its own scale, ``Integer`` and lists
-    of numbers with at least 3 values at their first or last value.
+    of numbers with at least 3 values at their first or last value; and only
+    bounds the range could be widened past.
 
     Parameters
     ----------
     space : SearchSpace
     params : dict
         One candidate of the space.
+    estimator : estimator, optional
+        The estimator searched; a bound equal to a limit of its parameter's
+        declared interval is left out.
 
     Returns
     -------
@@ -68,12 +76,14 @@ def best_at_bounds(space: SearchSpace, params: dict) -> dict[str, BestAtBound]:
     hits = {}
     for name, dimension in subspace.items():
         hit = _at_bound(dimension, params[name])
-        if hit is not None:
+        if hit is not None and not _estimator_limit(estimator, name, params, hit):
             hits[name] = hit
     return hits
 
 
-def warn_if_best_at_bound(space: SearchSpace, results: dict, metric: str) -> None:
+def warn_if_best_at_bound(
+    space: SearchSpace, results: dict, metric: str, estimator: Any = None
+) -> None:
     """Warn for each numeric parameter whose best value is at a bound of its range.
 
     Parameters
@@ -84,12 +94,14 @@ def warn_if_best_at_bound(space: SearchSpace, results: dict, metric: str) -> Non
         on ``metric``, as ``best_index_`` is.
     metric : str
         The optimised metric (``"score"`` with a single metric).
+    estimator : estimator, optional
+        The estimator searched (see :func:`best_at_bounds`).
     """
     best = int(np.argmin(results[f"rank_test_{metric}"]))
     if not np.isfinite(results[f"mean_test_{metric}"][best]):
         return
     try:
-        hits = best_at_bounds(space, results["params"][best])
+        hits = best_at_bounds(space, results["params"][best], estimator)
     except (TypeError, ValueError):  # a warm-start row outside this space: nothing to say
         return
     for name, hit in hits.items():
@@ -123,3 +135,22 @@ def _at_bound(dimension: Any, value: Any) -> BestAtBound | None:
     if side is None:
         return None
     return BestAtBound(value, side, float(ends[side == "upper"]), text)
+
+
+def _estimator_limit(estimator: Any, name: str, params: dict, hit: BestAtBound) -> bool:
+    """Whether ``hit.bound`` is where the estimator's own parameter ends.
+
+    Reads the ``Interval`` constraints scikit-learn estimators declare in
+    ``_parameter_constraints`` (duck-typed: anything with ``left`` and ``right``),
+    of the step ``name`` routes to (``step__param``), the searched step if
+    ``params`` chose it.
+    """
+    if estimator is None:
+        return False
+    owner, _, param = name.rpartition("__")
+    if owner:
+        estimator = params.get(owner, estimator.get_params(deep=True).get(owner))
+    constraints = getattr(type(estimator), "_parameter_constraints", {}).get(param, [])
+    end = "left" if hit.side == "lower" else "right"
+    limits = [getattr(c, end, None) for c in constraints if hasattr(c, "left")]
+    return any(limit is not None and float(limit) == hit.bound for limit in limits)

@@ -317,7 +317,8 @@ class SearchRun:
             self.fit_start = time.monotonic()
             if self.search.verbose > 0:
                 n_left = min(self.n_iter, self.space.size) - len(self.scores)
-                print(fitting_header(self.search.n_splits_, n_left, self.batch_size), flush=True)
+                batch = min(self.batch_size, n_left)
+                print(fitting_header(self.search.n_splits_, n_left, batch), flush=True)
         try:
             with sklearn_header_silenced(self.search):
                 return self.evaluate_candidates(params, **kwargs)
@@ -409,7 +410,7 @@ class SearchRun:
         final = self.search._format_results(*self.search._last_format_args)
         self.results.clear()
         self.results.update(final)
-        warn_if_best_at_bound(self.space, final, self.metric)
+        warn_if_best_at_bound(self.space, final, self.metric, self.search.estimator)
 
 
 def mean_and_std(splits: list[list[dict]], metric: str) -> tuple[np.ndarray, np.ndarray]:

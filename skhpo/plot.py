@@ -166,7 +166,7 @@ def plot_parameter(search: Any, name: str | None = None, ax: Any = None) -> Any:
         (name,) = results.parameters
     parameter = results.parameter(name)
     ax = _new_axes(ax)
-    points = _draw_parameter(ax, results, parameter)
+    points = _draw_parameter(ax, results, parameter, getattr(search, "estimator", None))
     _order_colour_bar(points, ax)
     ax.set_title(f"{_name(search)}: {_metric_label(results.metric)} against {name}")
     return ax
@@ -206,7 +206,7 @@ def plot_parameters(
         figsize=figsize or (3.6 * ncols, 3.0 * nrows),
     )  # fmt: skip
     for i, (ax, parameter) in enumerate(zip(grid.flat, parameters)):
-        points = _draw_parameter(ax, results, parameter)
+        points = _draw_parameter(ax, results, parameter, getattr(search, "estimator", None))
         if i % ncols:
             ax.set_ylabel("")
     for ax in grid.flat[len(parameters) :]:
@@ -223,7 +223,9 @@ def _order_colour_bar(points: Any, ax: Any) -> None:
     bar.ax.yaxis.set_major_locator(_pyplot().MaxNLocator(integer=True))
 
 
-def _draw_parameter(ax: Any, results: _Results, parameter: _Parameter) -> Any:
+def _draw_parameter(
+    ax: Any, results: _Results, parameter: _Parameter, estimator: Any = None
+) -> Any:
     """Draw one parameter's plot; return the points coloured by evaluation order."""
     scores = results.scores
     if parameter.categorical:
@@ -248,15 +250,15 @@ def _draw_parameter(ax: Any, results: _Results, parameter: _Parameter) -> Any:
         ax.scatter(x[best], scores[best], marker="*", s=160, color="tab:orange",
                    edgecolors="black", linewidths=0.6, zorder=4, label="best")  # fmt: skip
         if not parameter.categorical and results.declared:
-            _mark_bound(ax, results, parameter.name, results.params[best])
+            _mark_bound(ax, results, parameter.name, results.params[best], estimator)
     _draw_failed(ax, x[present & ~finished])
     ax.set(xlabel=parameter.name, ylabel=_metric_label(results.metric))
     return points
 
 
-def _mark_bound(ax: Any, results: _Results, name: str, best: dict) -> None:
+def _mark_bound(ax: Any, results: _Results, name: str, best: dict, estimator: Any) -> None:
     """A dashed red line at the bound of ``name``'s range where the best value lies."""
-    hit = best_at_bounds(results.space, best).get(name)
+    hit = best_at_bounds(results.space, best, estimator).get(name)
     if hit is not None:
         ax.axvline(hit.bound, color="tab:red", linestyle="--", linewidth=1.5, zorder=2,
                    label=f"best at {hit.side} bound")  # fmt: skip

@@ -7,6 +7,10 @@ import warnings
 import numpy as np
 import pytest
 from scipy.stats import loguniform
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from skhpo import Categorical, Integer, Real
 from skhpo._bounds import best_at_bounds
@@ -76,3 +80,35 @@ def test_long_lists_are_shortened_in_the_message(value):
     space = SearchSpace({"n": list(range(5, 55, 5))})
     hit = best_at_bounds(space, {"n": value})["n"]
     assert hit.range == "[5, ..., 50]" and hit.side == ("lower" if value == 5 else "upper")
+
+
+def test_limits_of_the_estimator_s_own_parameters_are_not_bounds_to_widen():
+    space = SearchSpace({"min_samples_leaf": [1, 2, 5], "max_depth": [2, 4, 8]})
+    best = {"min_samples_leaf": 1, "max_depth": 8}
+    assert best_at_bounds(space, best).keys() == {"min_samples_leaf", "max_depth"}
+    # min_samples_leaf cannot go below 1; max_depth has no upper limit.
+    assert best_at_bounds(space, best, DecisionTreeClassifier()).keys() == {"max_depth"}
+
+    pipeline = make_pipeline(StandardScaler(), LogisticRegression())
+    space = SearchSpace({"logisticregression__l1_ratio": Real(0, 1),
+                         "logisticregression__C": loguniform(1e-3, 1e3)})  # fmt: skip
+    best = {"logisticregression__l1_ratio": 1.0, "logisticregression__C": 1e3}
+    assert best_at_bounds(space, best, pipeline).keys() == {"logisticregression__C"}
+
+    # A searched step: the limits are those of the step the candidate chose.
+    pipeline = Pipeline([("model", LogisticRegression())])
+    space = SearchSpace({"model": [DecisionTreeClassifier()], "model__min_samples_leaf": [1, 2, 5]})
+    assert best_at_bounds(space, {"model": DecisionTreeClassifier(),
+                                  "model__min_samples_leaf": 1}, pipeline) == {}  # fmt: skip
+
+
+def test_no_warning_at_the_estimator_s_own_limit():
+    # Constant targets: every candidate scores the same, and the first, leaf size 1, is best.
+    search = RandomStrategySearchCV(
+        DecisionTreeRegressor(), {"min_samples_leaf": [1, 2, 5, 10]}, n_iter=4, cv=2,
+        initial_params=[{"min_samples_leaf": 1}],
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        search.fit(np.arange(20.0).reshape(10, 2), np.zeros(10))
+    assert search.best_params_ == {"min_samples_leaf": 1}
