@@ -21,8 +21,10 @@ from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state
 
+from ._bounds import warn_if_best_at_bound
 from ._checkpoint import Checkpoint, StoredBatch, fingerprint
 from ._compat import is_all_fits_failed_error
+from ._progress import fitting_header, progress_line, sklearn_header_silenced
 from ._warm_start import read_warm_start
 from .callbacks import SearchState
 from .space import SearchSpace
@@ -136,6 +138,9 @@ class SearchRun:
         self.n_batches = 0
         self.all_failed_error: ValueError | None = None
         self.start = time.monotonic()
+        # When the first batch started fitting, and the candidates fitted since.
+        self.fit_start: float | None = None
+        self.n_fitted = 0
         self.search_ctx = None
         if callback_ctx is not None:
             # The number of batches is not known in advance (user-given starting
@@ -275,7 +280,7 @@ class SearchRun:
             ctx_kwargs = {"callback_ctx": batch_ctx}
         failure = None
         try:
-            self.results = self.evaluate_candidates(
+            self.results = self._fit_batch(
                 params, cv=self.cv, more_results=more_results, **ctx_kwargs
             )
             y, y_std = self._batch_scores(self.n_batches)
@@ -302,9 +307,30 @@ class SearchRun:
         self.strategy.tell(X, y, y_std)
         state = self._state()
         if self.search.verbose > 0:
-            _report(state, self.n_batches)
+            print(progress_line(state, self._seconds_left()), flush=True)
         # Every callback sees every batch, even after one of them asked to stop.
         return bool([cb(state) for cb in self.callbacks].count(True)) or stop
+
+    def _fit_batch(self, params: list[dict], **kwargs: Any) -> dict:
+        """``evaluate_candidates``, with one header per ``fit`` instead of one per batch."""
+        if self.fit_start is None:
+            self.fit_start = time.monotonic()
+            if self.search.verbose > 0:
+                n_left = min(self.n_iter, self.space.size) - len(self.scores)
+                batch = min(self.batch_size, n_left)
+                print(fitting_header(self.search.n_splits_, n_left, batch), flush=True)
+        try:
+            with sklearn_header_silenced(self.search):
+                return self.evaluate_candidates(params, **kwargs)
+        finally:
+            self.n_fitted += len(params)
+
+    def _seconds_left(self) -> float | None:
+        """Time per candidate fitted so far times the candidates still to evaluate."""
+        if not self.n_fitted:
+            return None  # only restored candidates so far: no measure of time
+        per_candidate = (time.monotonic() - self.fit_start) / self.n_fitted
+        return per_candidate * max(min(self.n_iter, self.space.size) - len(self.scores), 0)
 
     def _batch_splits(self, batch: int) -> list[list[dict]]:
         """scikit-learn's per-fold results of each candidate of ``batch`` (for checkpoints)."""
@@ -381,6 +407,7 @@ class SearchRun:
         final = self.search._format_results(*self.search._last_format_args)
         self.results.clear()
         self.results.update(final)
+        warn_if_best_at_bound(self.space, final, self.metric, self.search.estimator)
 
 
 def mean_and_std(splits: list[list[dict]], metric: str) -> tuple[np.ndarray, np.ndarray]:
@@ -515,14 +542,3 @@ def _as_list(callbacks: Any) -> list:
 def _metric_names(results: dict) -> list[str]:
     """The metrics of ``cv_results_``, in the order scoring gave them."""
     return [k[len("mean_test_") :] for k in results if k.startswith("mean_test_")]
-
-
-def _report(state: SearchState, n_batches: int) -> None:
-    done, total = state.n_candidates, state.n_iter
-    left = state.elapsed / done * (total - done) if done else float("nan")
-    print(
-        f"[skhpo] batch {n_batches}: {done}/{total} candidates, best score "
-        f"{state.best_score:.5g} with {state.best_params}, {state.elapsed:.1f}s elapsed, "
-        f"~{left:.0f}s left",
-        flush=True,
-    )

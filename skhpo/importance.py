@@ -23,6 +23,7 @@ draws these numbers.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -34,7 +35,12 @@ from sklearn.utils.validation import check_is_fitted
 from .space import Categorical, Distribution, Integer, Ordinal, Real, SearchSpace
 from .space._dimensions import _Choices, _is_real_number, same_value
 
-__all__ = ["PartialDependence", "parameter_importance", "partial_dependence"]
+__all__ = [
+    "PartialDependence",
+    "parameter_importance",
+    "parameter_importance_interval",
+    "partial_dependence",
+]
 
 # Feature value of a parameter that a candidate does not have.
 _INACTIVE = -1.0
@@ -43,6 +49,10 @@ _N_TREES = 100
 _MIN_SAMPLES_LEAF = 2
 # Permutations per parameter in the permutation importance.
 _N_REPEATS = 10
+# Bootstrap resamples of the candidates behind an importance interval, and the trees
+# of the forest fitted to each (fewer than _N_TREES: a little more spread, much faster).
+_N_RESAMPLES = 30
+_RESAMPLE_TREES = 30
 # Partial dependence averages over at most this many finished candidates.
 _MAX_BACKGROUND = 200
 
@@ -90,6 +100,9 @@ class _Results(NamedTuple):
         The candidates' unit-cube rows, ``NaN`` in inactive columns.
     parameters : dict of str to _Parameter
         Every parameter, in order of first appearance.
+    declared : bool
+        Whether ``space`` is the search's own (else inferred from the values, and
+        its ranges are only those of the candidates).
     """
 
     params: list
@@ -98,6 +111,7 @@ class _Results(NamedTuple):
     space: SearchSpace
     X: np.ndarray
     parameters: dict
+    declared: bool = True
 
     def values(self, name: str) -> np.ndarray:
         """Numeric values of ``name``, shape ``(n,)``, ``NaN`` where a candidate lacks it."""
@@ -126,9 +140,9 @@ def _read(search: Any) -> _Results:
     scores = np.asarray(search.cv_results_[f"mean_test_{metric}"], dtype=float)
     scores = np.where(np.isfinite(scores), scores, np.nan)
     params = list(search.cv_results_["params"])
-    space, X = _encoded_space(search, params)
+    space, X, declared = _encoded_space(search, params)
     parameters = {name: _describe(space, params, name) for name in space.names}
-    return _Results(params, scores, metric, space, X, parameters)
+    return _Results(params, scores, metric, space, X, parameters, declared)
 
 
 def _optimised_metric(search: Any) -> str:
@@ -151,19 +165,19 @@ def _optimised_metric(search: Any) -> str:
     )
 
 
-def _encoded_space(search: Any, params: list) -> tuple[SearchSpace, np.ndarray]:
-    """The search's space and its candidates' rows, inferring the space if needed."""
+def _encoded_space(search: Any, params: list) -> tuple[SearchSpace, np.ndarray, bool]:
+    """The search's space, its candidates' rows, and False if the space was inferred."""
     given = getattr(search, "param_distributions", None)
     if given is None:
         given = getattr(search, "param_grid", None)
     if given is not None:
         try:
             space = SearchSpace(given)
-            return space, space.encode(params)
+            return space, space.encode(params), True
         except (TypeError, ValueError):
             pass  # e.g. sample-only distributions: infer the space from the values
     space = _inferred_space(params)
-    return space, space.encode(params)
+    return space, space.encode(params), False
 
 
 def _inferred_space(params: Sequence[Mapping[str, Any]]) -> SearchSpace:
@@ -276,10 +290,15 @@ def _fit_surrogate(results: _Results, rng: np.random.RandomState) -> _Surrogate:
     rows = results.X[:, columns]
     features = np.where(np.isnan(rows), _INACTIVE, rows)
     target = np.where(finite, results.scores, results.scores[finite].min())
-    model = RandomForestRegressor(
-        n_estimators=_N_TREES, min_samples_leaf=_MIN_SAMPLES_LEAF, random_state=rng
+    return _Surrogate(results, features, columns, target, _forest(features, target, _N_TREES, rng))
+
+
+def _forest(
+    features: np.ndarray, target: np.ndarray, n_trees: int, rng: np.random.RandomState
+) -> RandomForestRegressor:
+    return RandomForestRegressor(
+        n_estimators=n_trees, min_samples_leaf=_MIN_SAMPLES_LEAF, random_state=rng
     ).fit(features, target)
-    return _Surrogate(results, features, columns, target, model)
 
 
 # -- importance ------------------------------------------------------------------------------
@@ -338,20 +357,86 @@ def parameter_importance(search: Any, random_state: Any = 0) -> dict[str, float]
     rng = check_random_state(random_state)
     surrogate = _fit_surrogate(results, rng)
     groups = surrogate.groups()
-    losses = _permutation_losses(surrogate, list(groups.values()), rng)
-    total = losses.sum()
-    shares = losses / total if total > 0 else np.full(len(losses), 1.0 / len(losses))
+    shares = _shares(
+        _permutation_losses(surrogate.model, surrogate.features, surrogate.target,
+                            list(groups.values()), rng)
+    )  # fmt: skip
     return {name: float(share) for name, share in zip(groups, shares)}
 
 
-def _permutation_losses(
-    surrogate: _Surrogate, groups: list[np.ndarray], rng: np.random.RandomState
-) -> np.ndarray:
-    """Increase of the surrogate's squared error when each group of features is shuffled.
+def parameter_importance_interval(
+    search: Any, confidence: float = 0.9, random_state: Any = 0
+) -> dict[str, tuple[float, float]]:
+    """How sure :func:`parameter_importance` is: a bootstrap interval of each share.
+
+    The search's candidates are resampled with replacement 30 times; each
+    resample gets its own surrogate forest (of 30 trees) and permutation
+    importance, and the interval of a parameter runs between the
+    ``(1 - confidence) / 2`` and ``(1 + confidence) / 2`` quantiles of its 30
+    shares (the percentile bootstrap). A wide interval says the candidates do
+    not tell how much that parameter matters, typically because there are few
+    of them or because two parameters explain the same part of the scores.
 
     Parameters
     ----------
-    surrogate : _Surrogate
+    search : fitted BaseSearchCV
+    confidence : float, default=0.9
+        Probability in (0, 1) covered by the interval.
+    random_state : int, RandomState instance or None, default=0
+        Seeds the resamples, forests and shuffles.
+
+    Returns
+    -------
+    dict of str to (float, float)
+        ``(low, high)`` per parameter, in the order of :func:`parameter_importance`,
+        within ``[0, 1]``.
+
+    Raises
+    ------
+    ValueError
+        If ``confidence`` is not in (0, 1), every candidate failed, or the
+        search's metric is ambiguous.
+    """
+    if not isinstance(confidence, numbers.Real) or not 0 < confidence < 1:
+        raise ValueError(f"confidence must be a float in (0, 1), got {confidence!r}")
+    results = _read(search)
+    if not results.parameters:
+        return {}
+    rng = check_random_state(random_state)
+    surrogate = _fit_surrogate(results, rng)  # only its features, target and groups
+    groups = surrogate.groups()
+    features, target = surrogate.features, surrogate.target
+    shares = np.empty((_N_RESAMPLES, len(groups)))
+    for b in range(_N_RESAMPLES):
+        rows = rng.randint(len(target), size=len(target))
+        model = _forest(features[rows], target[rows], _RESAMPLE_TREES, rng)
+        losses = _permutation_losses(model, features[rows], target[rows],
+                                     list(groups.values()), rng)  # fmt: skip
+        shares[b] = _shares(losses)
+    low, high = np.quantile(shares, [(1 - confidence) / 2, (1 + confidence) / 2], axis=0)
+    return {name: (float(lo), float(hi)) for name, lo, hi in zip(groups, low, high)}
+
+
+def _shares(losses: np.ndarray) -> np.ndarray:
+    """Losses normalised to sum to 1; equal shares when no parameter has any effect."""
+    total = losses.sum()
+    return losses / total if total > 0 else np.full(len(losses), 1.0 / len(losses))
+
+
+def _permutation_losses(
+    model: RandomForestRegressor,
+    features: np.ndarray,
+    target: np.ndarray,
+    groups: list[np.ndarray],
+    rng: np.random.RandomState,
+) -> np.ndarray:
+    """Increase of the model's squared error when each group of features is shuffled.
+
+    Parameters
+    ----------
+    model : fitted regressor
+    features : ndarray of shape (n, n_features)
+    target : ndarray of shape (n,)
     groups : list of ndarray of int
         Feature indices shuffled together, one array per parameter.
     rng : RandomState
@@ -361,7 +446,6 @@ def _permutation_losses(
     ndarray of shape (len(groups),)
         Mean increase over ``_N_REPEATS`` shuffles, clipped at 0.
     """
-    features, target, model = surrogate.features, surrogate.target, surrogate.model
     n = len(features)
     baseline = np.mean((model.predict(features) - target) ** 2)
     # Row r * n + i of the stacked copies takes its shuffled values from row order[r, i].

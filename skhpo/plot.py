@@ -20,16 +20,19 @@ from typing import Any
 
 import numpy as np
 
+from ._bounds import best_at_bounds
 from .importance import (
     _Parameter,
     _partial_dependence,
     _read,
     _Results,
     parameter_importance,
+    parameter_importance_interval,
 )
 
 __all__ = [
     "parameter_importance",
+    "parameter_importance_interval",
     "plot_convergence",
     "plot_importance",
     "plot_parameter",
@@ -42,6 +45,7 @@ _MISSING_MATPLOTLIB = "skhpo.plot needs matplotlib: pip install skhpo[plot]"
 _MAX_LABEL = 30
 _ROTATE_AFTER = 8
 _FAILED_STYLE = {"marker": "x", "color": "tab:red", "s": 25, "linewidths": 1.2}
+_ORDER_LABEL = "candidate number (evaluation order)"
 
 
 def _pyplot() -> Any:
@@ -60,6 +64,10 @@ def _metric_label(metric: str) -> str:
     return f"mean CV {metric}"
 
 
+def _name(search: Any) -> str:
+    return type(search).__name__
+
+
 # -- convergence -------------------------------------------------------------------------
 
 
@@ -68,7 +76,8 @@ def plot_convergence(*searches: Any, ax: Any = None, labels: Any = None) -> Any:
 
     One line per search, the running maximum of its candidates' scores in the
     order of ``cv_results_`` (the order evaluated), failed candidates skipped;
-    each candidate's own score is a faint point of the same colour.
+    each candidate's own score is a faint point of the same colour. The title
+    names the searches.
 
     Parameters
     ----------
@@ -87,7 +96,7 @@ def plot_convergence(*searches: Any, ax: Any = None, labels: Any = None) -> Any:
     """
     if not searches:
         raise TypeError("plot_convergence needs at least one fitted search")
-    labels = [type(s).__name__ for s in searches] if labels is None else list(labels)
+    labels = [_name(s) for s in searches] if labels is None else list(labels)
     if len(labels) != len(searches):
         raise ValueError(f"got {len(labels)} labels for {len(searches)} searches")
     plt = _pyplot()
@@ -100,6 +109,7 @@ def plot_convergence(*searches: Any, ax: Any = None, labels: Any = None) -> Any:
     metrics = " / ".join(dict.fromkeys(_metric_label(r.metric) for r in results))
     ax.set(xlabel="candidates evaluated", ylabel=f"best {metrics} so far")
     ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+    ax.set_title("Convergence of " + " and ".join(map(str, labels)))
     ax.legend()
     return ax
 
@@ -118,11 +128,14 @@ def plot_parameter(search: Any, name: str | None = None, ax: Any = None) -> Any:
     Numbers are a scatter plot, on a log axis for log-scale parameters
     (``Real`` / ``Integer`` with ``log=True``, ``loguniform``; lists of
     positive numbers spread evenly over two decades or more); points are
-    coloured by evaluation order (dark: early), the best candidate is a star.
-    Unordered choices get one box (quartiles of the scores) and the jittered
-    points per choice, labelled with the choice (its ``repr`` unless a string).
-    Failed candidates are red crosses along the bottom edge. Candidates
-    without the parameter (conditional spaces) are left out.
+    coloured by evaluation order (dark: early), read on the colour bar beside
+    the plot; the best candidate is a star. When the best value lies at a bound
+    of a numeric range (see :ref:`best-at-bound`), that bound is a dashed red
+    line: the optimum may lie outside the range. Unordered choices get one box
+    (quartiles of the scores) and the jittered points per choice, labelled with
+    the choice (its ``repr`` unless a string). Failed candidates are red crosses
+    along the bottom edge. Candidates without the parameter (conditional spaces)
+    are left out.
 
     Parameters
     ----------
@@ -153,7 +166,9 @@ def plot_parameter(search: Any, name: str | None = None, ax: Any = None) -> Any:
         (name,) = results.parameters
     parameter = results.parameter(name)
     ax = _new_axes(ax)
-    _draw_parameter(ax, results, parameter)
+    points = _draw_parameter(ax, results, parameter, getattr(search, "estimator", None))
+    _order_colour_bar(points, ax)
+    ax.set_title(f"{_name(search)}: {_metric_label(results.metric)} against {name}")
     return ax
 
 
@@ -175,7 +190,8 @@ def plot_parameters(
     Returns
     -------
     ndarray of matplotlib Axes, shape (len(names),)
-        One per parameter; unused cells of the grid are removed.
+        One per parameter; unused cells of the grid are removed. The figure has
+        one colour bar (evaluation order) and a title naming the search.
     """
     plt = _pyplot()
     results = _read(search)
@@ -190,15 +206,27 @@ def plot_parameters(
         figsize=figsize or (3.6 * ncols, 3.0 * nrows),
     )  # fmt: skip
     for i, (ax, parameter) in enumerate(zip(grid.flat, parameters)):
-        _draw_parameter(ax, results, parameter)
+        points = _draw_parameter(ax, results, parameter, getattr(search, "estimator", None))
         if i % ncols:
             ax.set_ylabel("")
     for ax in grid.flat[len(parameters) :]:
         fig.delaxes(ax)
-    return np.array(grid.flat[: len(parameters)])
+    axes = np.array(grid.flat[: len(parameters)])
+    _order_colour_bar(points, list(axes))
+    fig.suptitle(f"{_name(search)}: {_metric_label(results.metric)} against each parameter")
+    return axes
 
 
-def _draw_parameter(ax: Any, results: _Results, parameter: _Parameter) -> None:
+def _order_colour_bar(points: Any, ax: Any) -> None:
+    """The colour bar reading the evaluation order of ``points``, beside ``ax``."""
+    bar = points.figure.colorbar(points, ax=ax, label=_ORDER_LABEL)
+    bar.ax.yaxis.set_major_locator(_pyplot().MaxNLocator(integer=True))
+
+
+def _draw_parameter(
+    ax: Any, results: _Results, parameter: _Parameter, estimator: Any = None
+) -> Any:
+    """Draw one parameter's plot; return the points coloured by evaluation order."""
     scores = results.scores
     if parameter.categorical:
         positions = results.positions(parameter.name)
@@ -212,17 +240,29 @@ def _draw_parameter(ax: Any, results: _Results, parameter: _Parameter) -> None:
         if parameter.log:
             ax.set_xscale("log")
     finished = present & np.isfinite(scores)
-    order = np.arange(len(scores))
-    ax.scatter(
-        x[finished], scores[finished], c=order[finished], cmap="viridis",
-        vmin=0, vmax=max(len(scores) - 1, 1), s=16, alpha=0.8, zorder=3,
+    number = np.arange(1, len(scores) + 1)
+    points = ax.scatter(
+        x[finished], scores[finished], c=number[finished], cmap="viridis",
+        vmin=1, vmax=max(len(scores), 2), s=16, alpha=0.8, zorder=3,
     )  # fmt: skip
     if finished.any():
         best = np.flatnonzero(finished)[np.argmax(scores[finished])]
         ax.scatter(x[best], scores[best], marker="*", s=160, color="tab:orange",
                    edgecolors="black", linewidths=0.6, zorder=4, label="best")  # fmt: skip
+        if not parameter.categorical and results.declared:
+            _mark_bound(ax, results, parameter.name, results.params[best], estimator)
     _draw_failed(ax, x[present & ~finished])
     ax.set(xlabel=parameter.name, ylabel=_metric_label(results.metric))
+    return points
+
+
+def _mark_bound(ax: Any, results: _Results, name: str, best: dict, estimator: Any) -> None:
+    """A dashed red line at the bound of ``name``'s range where the best value lies."""
+    hit = best_at_bounds(results.space, best, estimator).get(name)
+    if hit is not None:
+        ax.axvline(hit.bound, color="tab:red", linestyle="--", linewidth=1.5, zorder=2,
+                   label=f"best at {hit.side} bound")  # fmt: skip
+        ax.legend(fontsize="small")
 
 
 def _draw_boxes(ax: Any, positions: np.ndarray, scores: np.ndarray, n_choices: int) -> None:
@@ -263,8 +303,13 @@ def _draw_failed(ax: Any, x: np.ndarray) -> None:
 # -- importance ------------------------------------------------------------------------------
 
 
-def plot_importance(search: Any, ax: Any = None, random_state: Any = 0) -> Any:
+def plot_importance(
+    search: Any, ax: Any = None, random_state: Any = 0, confidence: float | None = 0.9
+) -> Any:
     """Horizontal bars of :func:`~skhpo.importance.parameter_importance`, largest on top.
+
+    Each bar carries the bootstrap interval of
+    :func:`~skhpo.importance.parameter_importance_interval` as an error bar.
 
     Parameters
     ----------
@@ -273,20 +318,32 @@ def plot_importance(search: Any, ax: Any = None, random_state: Any = 0) -> Any:
         Where to draw; a new figure when omitted.
     random_state : int, RandomState instance or None, default=0
         Seed of the surrogate forest and its shuffles.
+    confidence : float or None, default=0.9
+        Probability covered by the intervals; None draws none (about 1 s faster).
 
     Returns
     -------
     matplotlib Axes
-        One bar per parameter, its width the parameter's share (the shares sum to 1).
+        One bar per parameter, its width the parameter's share (the shares sum
+        to 1); ``ax.containers[1]``, when intervals are drawn, is their
+        ``ErrorbarContainer``.
     """
     _pyplot()
     importance = parameter_importance(search, random_state=random_state)
     names = sorted(importance, key=importance.get, reverse=True)
+    position = np.arange(len(names))
     ax = _new_axes(ax)
-    ax.barh(np.arange(len(names)), [importance[name] for name in names], color="tab:blue")
-    ax.set_yticks(np.arange(len(names)), labels=names)
+    ax.barh(position, [importance[name] for name in names], color="tab:blue")
+    title = f"{_name(search)}: parameter importance"
+    if confidence is not None:
+        interval = parameter_importance_interval(search, confidence, random_state)
+        low, high = np.array([interval[name] for name in names]).T
+        ax.errorbar((low + high) / 2, position, xerr=(high - low) / 2, fmt="none",
+                    ecolor="black", capsize=3, label=f"{confidence:.0%} interval")  # fmt: skip
+        title += f", {confidence:.0%} bootstrap intervals"
+    ax.set_yticks(position, labels=names)
     ax.invert_yaxis()
-    ax.set(xlabel="share of importance", xlim=(0, 1))
+    ax.set(xlabel="share of importance", xlim=(0, 1), title=title)
     return ax
 
 
@@ -349,6 +406,7 @@ def plot_partial_dependence(
         ax.scatter(xs[failed], ys[failed], label="failed", **_FAILED_STYLE)
     ax.set(xscale="log" if px.log else "linear", yscale="log" if py.log else "linear")
     ax.set(xlim=(x_edges[0], x_edges[-1]), ylim=(y_edges[0], y_edges[-1]), xlabel=x, ylabel=y)
+    ax.set_title(f"{_name(search)}: partial dependence on {x} and {y}")
     return ax
 
 

@@ -13,7 +13,11 @@ from sklearn.base import BaseEstimator
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
 
 from skhpo import Integer, Real
-from skhpo.importance import parameter_importance, partial_dependence
+from skhpo.importance import (
+    parameter_importance,
+    parameter_importance_interval,
+    partial_dependence,
+)
 from skhpo.testing import RandomStrategySearchCV
 
 matplotlib = pytest.importorskip("matplotlib")
@@ -121,6 +125,7 @@ def test_convergence_is_running_best_of_each_search(search, sklearn_search):
         np.testing.assert_array_equal(line.get_xdata(), np.arange(1, len(expected) + 1))
         np.testing.assert_array_equal(line.get_ydata(), expected)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["skhpo", "sklearn"]
+    assert ax.get_title() == "Convergence of skhpo and sklearn"
 
 
 def test_convergence_leading_failures_and_multimetric():
@@ -155,6 +160,60 @@ def test_parameter_points_and_failures(search):
     (failed,) = [c for c in ax.collections if c.get_label() == "failed"]
     np.testing.assert_allclose(failed.get_offsets()[:, 0], a[np.isnan(scores)])
     assert ax.get_xlim()[1] >= a.max()  # failed candidates are inside the x-range
+
+
+def test_evaluation_order_has_a_colour_bar_and_plots_have_titles(search):
+    scores = search.cv_results_["mean_test_score"]
+    ax = plot.plot_parameter(search, "a")
+    points = ax.collections[0]
+    number = np.arange(1, len(scores) + 1)
+    np.testing.assert_array_equal(points.get_array(), number[np.isfinite(scores)])
+    assert points.colorbar is not None
+    assert points.colorbar.ax.get_ylabel() == "candidate number (evaluation order)"
+    assert points.colorbar.vmin == 1 and points.colorbar.vmax == len(scores)
+    assert ax.get_title() == "RandomStrategySearchCV: mean CV score against a"
+
+    axes = plot.plot_parameters(search)
+    figure = axes[0].figure
+    colour_bars = [other for other in figure.axes if other not in list(axes)]
+    assert len(colour_bars) == 1  # one for the whole grid
+    assert figure.get_suptitle() == "RandomStrategySearchCV: mean CV score against each parameter"
+    assert plot.plot_importance(search, confidence=None).get_title() == (
+        "RandomStrategySearchCV: parameter importance"
+    )
+    assert plot.plot_partial_dependence(search, "a", "b", grid=5).get_title() == (
+        "RandomStrategySearchCV: partial dependence on a and b"
+    )
+
+
+def _bound_lines(ax):
+    return [line for line in ax.get_lines() if line.get_label().startswith("best at")]
+
+
+def test_best_value_at_a_bound_is_marked(search):
+    # The peak of the score, a = 3, is the upper end of the range: the search warns, the plot marks.
+    space = {"a": loguniform(1e-2, 3), "b": Real(0, 1)}
+    at_bound = RandomStrategySearchCV(Peaked(), space, n_iter=8, cv=2, random_state=0,
+                                      initial_params=[{"a": 3.0, "b": 0.5}])  # fmt: skip
+    with pytest.warns(
+        UserWarning, match=r"best a=3 lies at the upper bound of its range \[0.01, 3\]"
+    ):
+        at_bound.fit(X)
+    axes = plot.plot_parameters(at_bound)
+    (line,) = _bound_lines(axes[0])
+    assert line.get_label() == "best at upper bound" and line.get_color() == "tab:red"
+    np.testing.assert_array_equal(line.get_xdata(), [3.0, 3.0])
+    assert _bound_lines(axes[1]) == []  # b is inside its range
+    assert _bound_lines(plot.plot_parameter(search, "a")) == []  # the peak is inside (0.01, 100)
+
+
+def test_inferred_ranges_are_not_marked():
+    class LogDraws:  # only rvs: the range is inferred from the values, so its ends say nothing
+        def rvs(self, random_state=None):
+            return 10 ** random_state.uniform(-3, 3)
+
+    fitted = _fit(RandomizedSearchCV(Peaked(), {"a": LogDraws()}, n_iter=12, cv=2, random_state=0))
+    assert _bound_lines(plot.plot_parameter(fitted, "a")) == []
 
 
 def test_categorical_parameter_shows_choice_labels(search):
@@ -215,6 +274,31 @@ def test_plot_importance_bars(search):
     widths = [bar.get_width() for bar in ax.patches]
     assert widths == sorted(importance.values(), reverse=True)
     assert ax.get_yticklabels()[0].get_text() == "a"
+    # Each bar's error bar spans the bootstrap interval of its parameter.
+    interval = parameter_importance_interval(search, random_state=3)
+    ordered = sorted(importance, key=importance.get, reverse=True)
+    segments = ax.containers[1].lines[2][0].get_segments()
+    np.testing.assert_allclose([s[:, 0] for s in segments], [interval[n] for n in ordered])
+    np.testing.assert_allclose([s[0, 1] for s in segments], np.arange(3))
+    assert ax.get_title().endswith("90% bootstrap intervals")
+
+
+def test_importance_intervals_hold_the_shares_and_follow_the_evidence(search):
+    importance = parameter_importance(search)
+    interval = parameter_importance_interval(search)
+    assert list(interval) == list(importance)
+    for name, (low, high) in interval.items():
+        assert 0 <= low <= importance[name] <= high <= 1
+    assert interval["a"][0] > 0.8 and interval["b"][1] < 0.2  # 40 candidates: a clearly matters
+    assert parameter_importance_interval(search) == interval  # seeded
+    wider = parameter_importance_interval(search, confidence=0.99)
+    assert all(wider[n][0] <= interval[n][0] and wider[n][1] >= interval[n][1] for n in interval)
+    # From 8 candidates the forest cannot tell a's effect from b's: a's interval is wide.
+    few = _fit(RandomStrategySearchCV(Peaked(), SPACE, n_iter=8, cv=2, random_state=0))
+    low, high = parameter_importance_interval(few)["a"]
+    assert high - low > 0.5 > interval["a"][1] - interval["a"][0]
+    with pytest.raises(ValueError, match=r"confidence must be a float in \(0, 1\), got 1.5"):
+        parameter_importance_interval(search, confidence=1.5)
 
 
 # -- partial dependence ---------------------------------------------------------------------------

@@ -426,7 +426,7 @@ def test_verbose_reports_progress(iris, capsys):
     X, y = iris
     RandomStrategySearchCV(SVC(), SVC_SPACE, n_iter=4, batch_size=2, verbose=1).fit(X, y)
     out = capsys.readouterr().out
-    assert "2/4 candidates" in out and "4/4 candidates" in out and "best score" in out
+    assert "2/4 candidates" in out and "4/4 candidates" in out and "best " in out
 
 
 # -- sklearn integration ------------------------------------------------------------------------

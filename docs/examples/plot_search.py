@@ -5,6 +5,7 @@ TPESearchCV and with RandomizedSearchCV at the same budget, then saves each plot
 of :mod:`skhpo.plot` as a PNG into ``docs/images/``. Takes a few seconds.
 """
 
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -19,6 +20,7 @@ from skhpo import TPESearchCV
 from skhpo.plot import (
     plot_convergence,
     plot_importance,
+    plot_parameter,
     plot_parameters,
     plot_partial_dependence,
 )
@@ -56,6 +58,16 @@ def main() -> None:
 
     ax = plot_partial_dependence(random, "svc__C", "svc__gamma")
     _save(ax.figure, "partial_dependence.png")
+
+    # A list of values for C that stops too low: the best C is the largest listed.
+    short = {"svc__C": [0.001, 0.003, 0.01, 0.03, 0.1], "svc__gamma": space["svc__gamma"]}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        narrow = TPESearchCV(pipeline, short, n_iter=20, cv=3, random_state=0).fit(X, y)
+    print(*(f"warning: {w.message}" for w in caught if "bound" in str(w.message)), sep="\n")
+    ax = plot_parameter(narrow, "svc__C")
+    ax.figure.set_size_inches(6, 3.6)
+    _save(ax.figure, "parameter_at_bound.png")
 
 
 def _save(figure, name: str) -> None:

@@ -1,0 +1,106 @@
+"""What ``verbose >= 1`` prints: one header per ``fit``, then one line per batch.
+
+scikit-learn's ``evaluate_candidates`` prints "Fitting N folds for each of M
+candidates" on every call, i.e. once per batch; skhpo prints its own header once
+instead, and after each batch a line a user can watch: candidates done out of
+``n_iter``, the best score so far and its parameters (numbers rounded), the time
+elapsed and an estimate of the time left.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from numbers import Integral, Real
+from typing import Any
+
+from .callbacks import SearchState
+
+__all__ = ["fitting_header", "progress_line", "sklearn_header_silenced"]
+
+# Significant digits of the numbers in a progress line.
+_DIGITS = 4
+# Values whose text is longer than this are cut (estimators, long lists).
+_MAX_VALUE_CHARS = 40
+
+
+def fitting_header(n_splits: int, n_candidates: int, batch_size: int) -> str:
+    """The one line printed before the first fit, in scikit-learn's words.
+
+    Examples
+    --------
+    >>> fitting_header(3, 50, 4)
+    'Fitting 3 folds for each of up to 50 candidates, in batches of 4, totalling up to 150 fits'
+    """
+    return (
+        f"Fitting {n_splits} folds for each of up to {n_candidates} candidates, in batches "
+        f"of {batch_size}, totalling up to {n_splits * n_candidates} fits"
+    )
+
+
+@contextmanager
+def sklearn_header_silenced(search: Any) -> Iterator[None]:
+    """Hide scikit-learn's per-call "Fitting ..." line, keep its per-fit messages.
+
+    ``evaluate_candidates`` reads ``search.verbose`` on each call only to print
+    that line; the verbosity of each fit's own message (``verbose >= 2``) was
+    fixed when ``fit`` started. So ``verbose`` is 0 during the call and restored
+    after it, whatever happens.
+    """
+    verbose = search.verbose
+    search.verbose = 0
+    try:
+        yield
+    finally:
+        search.verbose = verbose
+
+
+def progress_line(state: SearchState, seconds_left: float | None) -> str:
+    """The line printed after each batch.
+
+    Parameters
+    ----------
+    state : SearchState
+    seconds_left : float or None
+        Estimated time until the last candidate; None when not known yet.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> state = SearchState(24, 50, np.array([0.9712]), 0.97123456,
+    ...                     {"C": 12.3456789, "kernel": "rbf"}, 12.34, {})
+    >>> progress_line(state, 13.2)
+    '[skhpo] 24/50 candidates, best 0.9712 (C=12.35, kernel=rbf), 12.3s elapsed, ~13s left'
+    """
+    if state.best_params is None:
+        best = "no finished candidate yet"
+    else:
+        params = ", ".join(f"{name}={format_value(v)}" for name, v in state.best_params.items())
+        best = f"best {format_value(state.best_score)} ({params})"
+    left = "" if seconds_left is None else f", ~{_duration(seconds_left, 0)} left"
+    return (
+        f"[skhpo] {state.n_candidates}/{state.n_iter} candidates, {best}, "
+        f"{_duration(state.elapsed, 1)} elapsed{left}"
+    )
+
+
+def format_value(value: Any) -> str:
+    """A parameter value as ``name=value`` shows it: floats to 4 significant digits."""
+    if isinstance(value, Real) and not isinstance(value, Integral):
+        return f"{float(value):.{_DIGITS}g}"
+    text = str(value)
+    return text if len(text) <= _MAX_VALUE_CHARS else text[: _MAX_VALUE_CHARS - 1] + "…"
+
+
+def _duration(seconds: float, decimals: int) -> str:
+    """``12.3s`` under a minute, ``4m05s`` under an hour, else ``2h07m``."""
+    if not math.isfinite(seconds):
+        return "?"
+    if seconds < 60:
+        return f"{seconds:.{decimals}f}s"
+    minutes, secs = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes}m{secs:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m"
