@@ -305,7 +305,7 @@ def test_real_with_extreme_finite_bounds_decodes_inside_them():
 
 def test_real_with_a_log_range_too_narrow_to_search_is_refused():
     high = float(np.nextafter(1e12, np.inf))  # low < high, but log(low) == log(high)
-    with pytest.raises(ValueError, match="too narrow"):
+    with pytest.raises(ValueError, match="holds only 2 floats"):
         Real(1e12, high, log=True)
 
 
