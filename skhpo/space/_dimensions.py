@@ -14,6 +14,7 @@ compare equal when they describe the same range.
 from __future__ import annotations
 
 import numbers
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
@@ -527,10 +528,15 @@ def is_discrete_distribution(distribution: Any) -> bool:
 
 
 def finite_values(distribution: Any) -> np.ndarray | None:
-    """The values of positive probability of a discrete distribution with finitely many.
+    """The values a discrete distribution is searched over as finitely many levels.
 
-    ``None`` when the distribution is not discrete, or has more than
-    ``_MAX_FINITE_LEVELS`` possible values (infinite support included).
+    Those of positive probability, when the distribution has at most
+    ``_MAX_FINITE_LEVELS`` possible values. A distribution whose quantiles
+    scipy can only find by summing probabilities (``zipf``, ``yulesimon``...)
+    is searched over its ``_MAX_FINITE_LEVELS`` most central values: far in a
+    heavy tail, that sum runs for minutes and can exhaust memory. ``None`` for
+    any other distribution (continuous, or discrete with fast quantiles and
+    many values).
     """
     if not is_discrete_distribution(distribution):
         return None
@@ -541,9 +547,18 @@ def finite_values(distribution: Any) -> np.ndarray | None:
         candidates = xk + shift if shift else xk
     else:
         low, high = (float(b) for b in distribution.support())
-        if not (np.isfinite(low) and np.isfinite(high)) or high - low >= _MAX_FINITE_LEVELS:
+        few = np.isfinite(low) and np.isfinite(high) and high - low < _MAX_FINITE_LEVELS
+        if few:
+            candidates = np.arange(low, high + 1)
+        elif not _slow_quantiles(distribution):
             return None
-        candidates = np.arange(low, high + 1)
+        elif np.isfinite(low):
+            candidates = np.arange(low, low + _MAX_FINITE_LEVELS)
+        elif np.isfinite(high):
+            candidates = np.arange(high - _MAX_FINITE_LEVELS + 1, high + 1)
+        else:
+            middle = float(distribution.ppf(0.5))
+            candidates = np.arange(middle - _MAX_FINITE_LEVELS // 2, middle + _MAX_FINITE_LEVELS // 2)
     with np.errstate(all="ignore"):
         pmf = np.asarray(distribution.pmf(candidates), dtype=float)
     values = candidates[pmf > 0]
@@ -580,7 +595,9 @@ class DiscreteDistribution(_DiscreteDimension):
     is as wide as its probability, so a uniform unit value is a draw from the
     distribution, and the space knows how many values there are (a search of
     ``bernoulli(0.3)`` has two candidates). Values are ``int`` when they are all
-    whole numbers, else ``float``.
+    whole numbers, else ``float``. A distribution with more values whose
+    quantiles scipy finds only by summing probabilities (``zipf``,
+    ``yulesimon``...) is searched over its 10 000 most central values.
 
     Parameters
     ----------
@@ -608,6 +625,13 @@ class DiscreteDistribution(_DiscreteDimension):
         self.values = tuple((np.asarray(values).astype(np.int64) if whole else values).tolist())
         self._value_array = np.asarray(self.values, dtype=float)
         probs = np.asarray(distribution.pmf(values), dtype=float)
+        if probs.sum() < 1.0 - 1e-6:
+            warnings.warn(
+                f"{_describe(distribution)} is searched over its values from {self.values[0]} "
+                f"to {self.values[-1]}, which hold {probs.sum():.6g} of its probability",
+                UserWarning,
+                stacklevel=2,
+            )
         edges = np.concatenate([[0.0], np.cumsum(probs / probs.sum())])
         edges[-1] = 1.0
         self._edges = edges
@@ -674,12 +698,13 @@ class Distribution(Dimension):
             raise TypeError(f"Distribution: {distribution!r} has no rvs method")
         check_distribution(distribution)
         self.distribution = distribution
+        self.sample_only = not (hasattr(distribution, "ppf") and hasattr(distribution, "cdf"))
         self.discrete = is_discrete_distribution(distribution)
-        # A discrete distribution whose quantiles need scipy's generic search is only
-        # drawn from: searching its quantiles could hang in a heavy tail.
-        self.sample_only = not (
-            hasattr(distribution, "ppf") and hasattr(distribution, "cdf")
-        ) or (self.discrete and _slow_quantiles(distribution))
+        if self.discrete and _slow_quantiles(distribution):
+            raise ValueError(
+                f"{_describe(distribution)}: scipy finds its quantiles by summing "
+                "probabilities, which can run for hours; use DiscreteDistribution"
+            )
         self._freeze()
 
     def snap(self, u: np.ndarray) -> np.ndarray:
