@@ -76,8 +76,8 @@ def _from_distribution(dist: Any) -> Dimension:
     Invalid arguments are refused; a discrete distribution with few values
     becomes that many ordered levels.
     """
-    check_distribution(dist)
     name = getattr(getattr(dist, "dist", None), "name", None)
+    check_distribution(dist, quantiles=name != "randint")  # randint: Integer checks its bounds
     if name != "randint" and finite_values(dist) is not None:
         return DiscreteDistribution(dist)
     if name is None or not hasattr(dist, "support"):

@@ -499,24 +499,34 @@ class Ordinal(_Choices):
         self._freeze()
 
 
-def check_distribution(distribution: Any) -> None:
+def check_distribution(distribution: Any, quantiles: bool = True) -> None:
     """Refuse a scipy.stats distribution with invalid arguments (``ValueError``).
 
     scipy freezes ``norm(0, -1)`` or ``loguniform(0, 1e5)`` without complaint; their
     support and quantiles are NaN, so every draw would be NaN.
     """
     if hasattr(distribution, "support"):
-        with np.errstate(all="ignore"):
-            bounds = np.asarray(distribution.support(), dtype=float)
+        try:
+            with np.errstate(all="ignore"):
+                bounds = np.asarray(distribution.support(), dtype=float)
+        except (ArithmeticError, TypeError, ValueError) as exc:
+            raise ValueError(
+                f"{_describe(distribution)} has invalid arguments (its support fails: {exc})"
+            ) from None
         if np.isnan(bounds).any():
             raise ValueError(
                 f"{_describe(distribution)} has invalid arguments (its support is NaN); "
                 "see the scipy.stats documentation of the distribution"
             )
-    if hasattr(distribution, "ppf"):
-        with np.errstate(all="ignore"):
-            quantiles = np.asarray(distribution.ppf([0.25, 0.5, 0.75]), dtype=float)
-        if np.isnan(quantiles).any():
+    if quantiles and hasattr(distribution, "ppf"):
+        try:
+            with np.errstate(all="ignore"):
+                values = np.asarray(distribution.ppf([0.25, 0.5, 0.75]), dtype=float)
+        except (ArithmeticError, TypeError, ValueError) as exc:
+            raise ValueError(
+                f"{_describe(distribution)} has invalid arguments (its quantiles fail: {exc})"
+            ) from None
+        if np.isnan(values).any():
             raise ValueError(f"{_describe(distribution)} has invalid arguments (its quantiles are NaN)")
 
 
