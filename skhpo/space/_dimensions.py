@@ -41,6 +41,9 @@ _MAX_EXACT_INT = 2**53
 # A Real range must hold at least this many floats, so that a search's candidates
 # are distinct values rather than the same few floats again and again.
 _MIN_REAL_FLOATS = 2**16
+# Quantiles kept off 0 and 1, where unbounded distributions are infinite; values
+# further in the tails than these quantiles cannot be represented (or given).
+_QUANTILE_EPS = 1e-12
 # Discrete distributions with finite support of at most this many values are
 # searched as finitely many levels (one per value of positive probability).
 _MAX_FINITE_LEVELS = 10_000
@@ -365,7 +368,9 @@ class Integer(_DiscreteDimension):
         values = (levels + self.low).astype(float)
         start = np.where(levels == 0, 0.0, self._unit_of_value(np.maximum(values - 0.5, self.low)))
         end = np.where(
-            levels == self.n_levels - 1, 1.0, self._unit_of_value(np.minimum(values + 0.5, self.high))
+            levels == self.n_levels - 1,
+            1.0,
+            self._unit_of_value(np.minimum(values + 0.5, self.high)),
         )
         return start, end
 
@@ -527,7 +532,9 @@ def check_distribution(distribution: Any, quantiles: bool = True) -> None:
                 f"{_describe(distribution)} has invalid arguments (its quantiles fail: {exc})"
             ) from None
         if np.isnan(values).any():
-            raise ValueError(f"{_describe(distribution)} has invalid arguments (its quantiles are NaN)")
+            raise ValueError(
+                f"{_describe(distribution)} has invalid arguments (its quantiles are NaN)"
+            )
 
 
 def is_discrete_distribution(distribution: Any) -> bool:
@@ -541,7 +548,8 @@ def finite_values(distribution: Any) -> np.ndarray | None:
     """The values a discrete distribution is searched over as finitely many levels.
 
     Those of positive probability, when the distribution has at most
-    ``_MAX_FINITE_LEVELS`` possible values. A distribution whose quantiles
+    ``_MAX_FINITE_LEVELS`` possible values between its quantiles ``1e-12`` and
+    ``1 - 1e-12`` (values further out are never searched). A distribution whose quantiles
     scipy can only find by summing probabilities (``zipf``, ``yulesimon``...)
     is searched over its ``_MAX_FINITE_LEVELS`` most central values: far in a
     heavy tail, that sum runs for minutes and can exhaust memory. ``None`` for
@@ -558,17 +566,26 @@ def finite_values(distribution: Any) -> np.ndarray | None:
     else:
         low, high = (float(b) for b in distribution.support())
         few = np.isfinite(low) and np.isfinite(high) and high - low < _MAX_FINITE_LEVELS
+        if not few and not _slow_quantiles(distribution):
+            # Quantiles beyond _QUANTILE_EPS are never searched: what lies between them
+            # may still be few values (poisson(3), geom(1.0)).
+            with np.errstate(all="ignore"):
+                ends = distribution.ppf([_QUANTILE_EPS, 1.0 - _QUANTILE_EPS])
+            low, high = np.clip(np.asarray(ends, dtype=float), low, high)
+            if not high - low < _MAX_FINITE_LEVELS:
+                return None
+            few = True
         if few:
             candidates = np.arange(low, high + 1)
-        elif not _slow_quantiles(distribution):
-            return None
         elif np.isfinite(low):
             candidates = np.arange(low, low + _MAX_FINITE_LEVELS)
         elif np.isfinite(high):
             candidates = np.arange(high - _MAX_FINITE_LEVELS + 1, high + 1)
         else:
             middle = float(distribution.ppf(0.5))
-            candidates = np.arange(middle - _MAX_FINITE_LEVELS // 2, middle + _MAX_FINITE_LEVELS // 2)
+            candidates = np.arange(
+                middle - _MAX_FINITE_LEVELS // 2, middle + _MAX_FINITE_LEVELS // 2
+            )
     with np.errstate(all="ignore"):
         pmf = np.asarray(distribution.pmf(candidates), dtype=float)
     values = candidates[pmf > 0]
@@ -604,7 +621,8 @@ class DiscreteDistribution(_DiscreteDimension):
     Each value of positive probability is a level whose cell of the unit interval
     is as wide as its probability, so a uniform unit value is a draw from the
     distribution, and the space knows how many values there are (a search of
-    ``bernoulli(0.3)`` has two candidates). Values are ``int`` when they are all
+    ``bernoulli(0.3)`` has two candidates, ``poisson(3)`` the 23 values between its
+    quantiles ``1e-12`` and ``1 - 1e-12``). Values are ``int`` when they are all
     whole numbers, else ``float``. A distribution with more values whose
     quantiles scipy finds only by summing probabilities (``zipf``,
     ``yulesimon``...) is searched over its 10 000 most central values.
@@ -699,9 +717,7 @@ class Distribution(Dimension):
         any object with ``rvs(random_state=...)``.
     """
 
-    # Quantiles kept off 0 and 1, where unbounded distributions are infinite; values
-    # further in the tails than these quantiles cannot be represented (or given).
-    _EPS = 1e-12
+    _EPS = _QUANTILE_EPS
 
     def __init__(self, distribution: Any) -> None:
         if not hasattr(distribution, "rvs"):
@@ -747,7 +763,9 @@ class Distribution(Dimension):
             seeds = self.codes(u).astype(np.int64)
             draws = [self.distribution.rvs(random_state=int(s)) for s in seeds]
             return [d.item() if isinstance(d, np.generic) else d for d in draws]
-        x = self.distribution.ppf(self.snap(u))
+        # scipy's quantiles can leave the support at degenerate arguments (geom(1.0)).
+        low, high = self.distribution.support()
+        x = np.clip(self.distribution.ppf(self.snap(u)), low, high)
         return x.astype(np.int64).tolist() if self.discrete else x.astype(float).tolist()
 
     def contains(self, value: Any) -> bool:
