@@ -603,6 +603,8 @@ def _slow_quantiles(distribution: Any) -> bool:
 
 
 def _describe(distribution: Any) -> str:
+    if hasattr(distribution, "xk") and hasattr(distribution, "pk"):  # rv_discrete(values=...)
+        return f"rv_discrete(values=({distribution.xk.tolist()}, {distribution.pk.tolist()}))"
     name = getattr(getattr(distribution, "dist", None), "name", None)
     if name is None:
         return repr(distribution)
