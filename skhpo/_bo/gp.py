@@ -112,7 +112,8 @@ class GaussianProcess:
             self.hyper = _Hyper(np.full(n_dims, mu), 0.0, _LOG_NOISE_PRIOR[0])
             optimize = True
         if optimize:
-            self._diff2 = ((self.X[:, None, :] - self.X[None, :, :]) ** 2).reshape(-1, n_dims)
+            diff2 = (self.X[:, None, :] - self.X[None, :, :]) ** 2
+            self._diff2 = diff2.reshape(len(self.X) ** 2, n_dims)  # n_dims may be 0
             self.hyper = self._optimize(rng)
             del self._diff2
         self._factorize()

@@ -1,13 +1,22 @@
 """The search space: dimensions and the translator between dicts and arrays."""
 
 from ._convert import as_dimension
-from ._dimensions import Categorical, Dimension, Distribution, Integer, Ordinal, Real
+from ._dimensions import (
+    Categorical,
+    Dimension,
+    DiscreteDistribution,
+    Distribution,
+    Integer,
+    Ordinal,
+    Real,
+)
 from ._space import Column, SearchSpace
 
 __all__ = [
     "Categorical",
     "Column",
     "Dimension",
+    "DiscreteDistribution",
     "Distribution",
     "Integer",
     "Ordinal",

@@ -14,11 +14,14 @@ import numpy as np
 from ._dimensions import (
     Categorical,
     Dimension,
+    DiscreteDistribution,
     Distribution,
     Integer,
     Ordinal,
     Real,
     _is_real_number,
+    check_distribution,
+    finite_values,
 )
 
 __all__ = ["as_dimension"]
@@ -68,8 +71,15 @@ def _as_dimension(value: Any) -> Dimension:
 
 
 def _from_distribution(dist: Any) -> Dimension:
-    """Known scipy distributions become the equivalent plain dimension."""
+    """Known scipy distributions become the equivalent plain dimension.
+
+    Invalid arguments are refused; a discrete distribution with few values
+    becomes that many ordered levels.
+    """
     name = getattr(getattr(dist, "dist", None), "name", None)
+    check_distribution(dist, quantiles=name != "randint")  # randint: Integer checks its bounds
+    if name != "randint" and finite_values(dist) is not None:
+        return DiscreteDistribution(dist)
     if name is None or not hasattr(dist, "support"):
         return Distribution(dist)
     low, high = (v.item() if isinstance(v, np.generic) else v for v in dist.support())

@@ -14,6 +14,7 @@ compare equal when they describe the same range.
 from __future__ import annotations
 
 import numbers
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
@@ -25,6 +26,7 @@ from sklearn.base import clone
 __all__ = [
     "Categorical",
     "Dimension",
+    "DiscreteDistribution",
     "Distribution",
     "Integer",
     "Ordinal",
@@ -34,6 +36,17 @@ __all__ = [
 # Keys of continuous values are rounded to this many decimals of the unit
 # interval: two candidates closer than that are the same candidate.
 _KEY_DECIMALS = 12
+# Integer bounds must lie within +-2**53: there every integer is exactly a float.
+_MAX_EXACT_INT = 2**53
+# A Real range must hold at least this many floats, so that a search's candidates
+# are distinct values rather than the same few floats again and again.
+_MIN_REAL_FLOATS = 2**16
+# Quantiles kept off 0 and 1, where unbounded distributions are infinite; values
+# further in the tails than these quantiles cannot be represented (or given).
+_QUANTILE_EPS = 1e-12
+# Discrete distributions with finite support of at most this many values are
+# searched as finitely many levels (one per value of positive probability).
+_MAX_FINITE_LEVELS = 10_000
 
 
 def _is_real_number(value: Any) -> bool:
@@ -146,11 +159,20 @@ class _DiscreteDimension(Dimension):
         """Canonical unit value of each level."""
 
     @abstractmethod
-    def cell_edges(self) -> np.ndarray:
-        """Unit values where the cells of the levels meet, shape ``(n_levels + 1,)``.
+    def cell_bounds(self, levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Unit values where the cell of each level starts and ends, two arrays ``(n,)``.
 
-        Level ``i`` owns ``[edges[i], edges[i + 1])``; ``edges[0] == 0``, ``edges[-1] == 1``.
+        Level ``i`` owns ``[start[i], end[i])``; level 0 starts at 0, the last ends at 1.
+        Memory and time depend on ``len(levels)`` only, never on ``n_levels``.
         """
+
+    def cell_edges(self) -> np.ndarray:
+        """Unit values where the cells of all levels meet, shape ``(n_levels + 1,)``.
+
+        Allocates one entry per level: for small dimensions only (prefer ``cell_bounds``).
+        """
+        start, end = self.cell_bounds(np.arange(self.n_levels))
+        return np.append(start, end[-1:])
 
     def snap(self, u: np.ndarray) -> np.ndarray:
         return self.unit_of_level(self.level_of(u))
@@ -170,6 +192,13 @@ def _check_bounds(cls_name: str, low: Any, high: Any, log: Any, check: Any) -> N
             finite = False
         if not finite:
             raise ValueError(f"{cls_name}: {arg} must be finite, got {value!r}")
+        if check is _is_integer and abs(int(value)) > _MAX_EXACT_INT:
+            raise ValueError(
+                f"{cls_name}: {arg} must lie within +-2**53 (= {_MAX_EXACT_INT}), where every "
+                f"integer is exactly a float, got {value!r}"
+            )
+    if check is _is_integer:
+        low, high = int(low), int(high)
     if isinstance(log, str):  # scikit-optimize's prior, e.g. Real(1e-4, 1, "log-uniform")
         raise TypeError(f"{cls_name}: log must be a bool, got {log!r}; {_use_log(log)}")
     if not isinstance(log, (bool, np.bool_)):
@@ -178,6 +207,12 @@ def _check_bounds(cls_name: str, low: Any, high: Any, log: Any, check: Any) -> N
         raise ValueError(f"{cls_name}: low must be < high, got low={low!r} >= high={high!r}")
     if log and low <= 0:
         raise ValueError(f"{cls_name}: log=True needs low > 0, got low={low!r}")
+
+
+def _float_ordinal(x: float) -> int:
+    """Position of ``x`` among all floats: consecutive floats have consecutive ordinals."""
+    bits = int(np.array(x, dtype=np.float64).view(np.int64))
+    return bits if bits >= 0 else -(bits & 0x7FFF_FFFF_FFFF_FFFF)
 
 
 def _use_log(prior: Any) -> str:
@@ -226,6 +261,13 @@ class Real(_SkoptKeywordHints, Dimension):
         self.low = float(low)
         self.high = float(high)
         self.log = bool(log)
+        n_floats = _float_ordinal(self.high) - _float_ordinal(self.low) + 1
+        if n_floats < _MIN_REAL_FLOATS:
+            raise ValueError(
+                f"Real: the range from low={low!r} to high={high!r} holds only {n_floats} "
+                f"floats; a Real range must hold at least {_MIN_REAL_FLOATS} (for a few "
+                "values, give them as a list)"
+            )
         self._t_low, self._t_high = self._transform(np.array([self.low, self.high]))
         if not self._t_low < self._t_high:
             raise ValueError(f"Real: the log range from low={low!r} to high={high!r} is too narrow")
@@ -240,21 +282,33 @@ class Real(_SkoptKeywordHints, Dimension):
         for value in values:
             if not self.contains(value):
                 raise ValueError(f"{value!r} is not in {self!r}")
-        t = self._transform(np.asarray(values, dtype=float))
+        return self._unit(np.asarray(values, dtype=float))
+
+    def _unit(self, x: np.ndarray) -> np.ndarray:
+        t = self._transform(x)
         if self._span_is_finite:
             u = (t - self._t_low) / (self._t_high - self._t_low)
         else:  # bounds near the float limits: halves do not overflow
             u = (t / 2 - self._t_low / 2) / (self._t_high / 2 - self._t_low / 2)
         return np.clip(u, 0.0, 1.0) + 0.0
 
-    def from_unit(self, u: np.ndarray) -> list:
+    def _values(self, u: np.ndarray) -> np.ndarray:
         u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
         if self._span_is_finite:
             t = self._t_low + u * (self._t_high - self._t_low)
         else:
             t = self._t_low * (1.0 - u) + self._t_high * u
         x = np.exp(t) if self.log else t
-        return (np.clip(x, self.low, self.high) + 0.0).tolist()
+        # The ends are exact: exp(log(high)) or low + (high - low) may miss high by an ulp.
+        x = np.where(u <= 0.0, self.low, np.where(u >= 1.0, self.high, x))
+        return np.clip(x, self.low, self.high) + 0.0
+
+    def from_unit(self, u: np.ndarray) -> list:
+        return self._values(u).tolist()
+
+    def codes(self, u: np.ndarray) -> np.ndarray:
+        # Codes of the decoded floats: unit values that decode to one float are one candidate.
+        return np.round(self._unit(self._values(u)), _KEY_DECIMALS) + 0.0
 
     def contains(self, value: Any) -> bool:
         return _is_real_number(value) and self.low <= value <= self.high
@@ -291,43 +345,59 @@ class Integer(_SkoptKeywordHints, _DiscreteDimension):
         self.high = int(high)
         self.log = bool(log)
         self.n_levels = self.high - self.low + 1
-        # Each integer v owns the values that round to it: [v - 1/2, v + 1/2) on a linear
-        # scale (so a uniform unit value is a uniform integer); on a log scale the range
-        # is [low, high] in log space, so that the middle of Integer(1, 100, log=True) is 10.
-        edges = [self.low, self.high] if self.log else [self.low - 0.5, self.high + 0.5]
-        self._t_low, self._t_high = self._transform(np.array(edges, dtype=float))
+        # Each integer v owns the values that round to it: the cell [v - 1/2, v + 1/2) on a
+        # linear scale, so level i owns [i / n, (i + 1) / n) (a uniform unit value is a uniform
+        # integer); on a log scale the range is [low, high] in log space, so that the middle
+        # of Integer(1, 100, log=True) is 10. Levels are computed in integers, so that every
+        # value within +-2**53 is exact, and nothing is allocated per level.
+        self._t_low, self._t_high = self._transform(np.array([self.low, self.high], dtype=float))
         self._freeze()
 
     def _transform(self, x: np.ndarray) -> np.ndarray:
         return np.log(x) if self.log else x
 
     def _values(self, u: np.ndarray) -> np.ndarray:
-        t = self._t_low + np.clip(u, 0.0, 1.0) * (self._t_high - self._t_low)
-        x = np.exp(t) if self.log else t
-        return np.clip(np.floor(x + 0.5), self.low, self.high).astype(np.int64)
+        return self.low + self.level_of(u)
 
     def level_of(self, u: np.ndarray) -> np.ndarray:
-        return self._values(np.asarray(u, dtype=float)) - self.low
+        u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
+        if not self.log:
+            levels = np.floor(u * self.n_levels).astype(np.int64)
+            return np.clip(levels, 0, self.n_levels - 1)
+        x = np.floor(np.exp(self._t_low + u * (self._t_high - self._t_low)) + 0.5)
+        levels = np.clip(x, self.low, self.high).astype(np.int64) - self.low
+        # The ends are exact: exp(log(high)) may miss high.
+        return np.where(u <= 0.0, 0, np.where(u >= 1.0, self.n_levels - 1, levels))
 
     def unit_of_level(self, levels: np.ndarray) -> np.ndarray:
-        t = self._transform(np.asarray(levels, dtype=float) + self.low)
-        return (t - self._t_low) / (self._t_high - self._t_low)
+        levels = np.asarray(levels, dtype=np.int64)
+        if not self.log:
+            return (levels + 0.5) / self.n_levels
+        return self._unit_of_value(levels + self.low)
+
+    def _unit_of_value(self, x: np.ndarray) -> np.ndarray:
+        t = self._transform(np.asarray(x, dtype=float))
+        return np.clip((t - self._t_low) / (self._t_high - self._t_low), 0.0, 1.0)
 
     def to_unit(self, values: Sequence[Any]) -> np.ndarray:
         for value in values:
             if not self.contains(value):
                 raise ValueError(f"{value!r} is not in {self!r}")
-        return self.unit_of_level(np.asarray(values, dtype=np.int64) - self.low)
+        return self.unit_of_level(np.array([int(v) - self.low for v in values], dtype=np.int64))
 
-    def cell_edges(self) -> np.ndarray:
+    def cell_bounds(self, levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        levels = np.asarray(levels, dtype=np.int64)
+        if not self.log:
+            return levels / self.n_levels, (levels + 1) / self.n_levels
         # v owns the values that round to it, [v - 1/2, v + 1/2), clipped to the range.
-        halves = np.arange(self.low, self.high + 2, dtype=float) - 0.5
-        if self.log:
-            halves = np.maximum(halves, self.low)
-        t = self._transform(np.clip(halves, self.low - 0.5, self.high + 0.5))
-        edges = np.clip((t - self._t_low) / (self._t_high - self._t_low), 0.0, 1.0)
-        edges[0], edges[-1] = 0.0, 1.0
-        return edges
+        values = (levels + self.low).astype(float)
+        start = np.where(levels == 0, 0.0, self._unit_of_value(np.maximum(values - 0.5, self.low)))
+        end = np.where(
+            levels == self.n_levels - 1,
+            1.0,
+            self._unit_of_value(np.minimum(values + 0.5, self.high)),
+        )
+        return start, end
 
     def from_unit(self, u: np.ndarray) -> list:
         return self._values(np.asarray(u, dtype=float)).tolist()
@@ -376,8 +446,9 @@ class _Choices(_DiscreteDimension):
     def unit_of_level(self, levels: np.ndarray) -> np.ndarray:
         return (np.asarray(levels, dtype=float) + 0.5) / self.n_levels
 
-    def cell_edges(self) -> np.ndarray:
-        return np.linspace(0.0, 1.0, self.n_levels + 1)
+    def cell_bounds(self, levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        levels = np.asarray(levels, dtype=np.int64)
+        return levels / self.n_levels, (levels + 1) / self.n_levels
 
     def index(self, value: Any) -> int:
         """Position of ``value`` among the choices (``ValueError`` if absent)."""
@@ -458,6 +529,204 @@ class Ordinal(_Choices):
         self._freeze()
 
 
+def check_distribution(distribution: Any, quantiles: bool = True) -> None:
+    """Refuse a scipy.stats distribution with invalid arguments (``ValueError``).
+
+    scipy freezes ``norm(0, -1)`` or ``loguniform(0, 1e5)`` without complaint; their
+    support and quantiles are NaN, so every draw would be NaN.
+    """
+    if hasattr(distribution, "support"):
+        try:
+            with np.errstate(all="ignore"):
+                bounds = np.asarray(distribution.support(), dtype=float)
+        except (ArithmeticError, TypeError, ValueError) as exc:
+            raise ValueError(
+                f"{_describe(distribution)} has invalid arguments (its support fails: {exc})"
+            ) from None
+        if np.isnan(bounds).any():
+            raise ValueError(
+                f"{_describe(distribution)} has invalid arguments (its support is NaN); "
+                "see the scipy.stats documentation of the distribution"
+            )
+    if quantiles and hasattr(distribution, "ppf"):
+        try:
+            with np.errstate(all="ignore"):
+                values = np.asarray(distribution.ppf([0.25, 0.5, 0.75]), dtype=float)
+        except (ArithmeticError, TypeError, ValueError) as exc:
+            raise ValueError(
+                f"{_describe(distribution)} has invalid arguments (its quantiles fail: {exc})"
+            ) from None
+        if np.isnan(values).any():
+            raise ValueError(
+                f"{_describe(distribution)} has invalid arguments (its quantiles are NaN)"
+            )
+
+
+def is_discrete_distribution(distribution: Any) -> bool:
+    """Whether a scipy.stats distribution (frozen or an ``rv_discrete`` instance) is discrete."""
+    return isinstance(distribution, rv_discrete) or isinstance(
+        getattr(distribution, "dist", None), rv_discrete
+    )
+
+
+def finite_values(distribution: Any) -> np.ndarray | None:
+    """The values a discrete distribution is searched over as finitely many levels.
+
+    Those of positive probability, when the distribution has at most
+    ``_MAX_FINITE_LEVELS`` possible values between its quantiles ``1e-12`` and
+    ``1 - 1e-12`` (values further out are never searched). A distribution whose quantiles
+    scipy can only find by summing probabilities (``zipf``, ``yulesimon``...)
+    is searched over its ``_MAX_FINITE_LEVELS`` most central values: far in a
+    heavy tail, that sum runs for minutes and can exhaust memory. ``None`` for
+    any other distribution (continuous, or discrete with fast quantiles and
+    many values).
+    """
+    if not is_discrete_distribution(distribution):
+        return None
+    generator = getattr(distribution, "dist", distribution)
+    if hasattr(generator, "xk"):  # rv_discrete(values=(xk, pk)): the values, maybe shifted
+        xk = np.asarray(generator.xk)
+        shift = distribution.support()[0] - xk[0]
+        candidates = xk + shift if shift else xk
+    else:
+        low, high = (float(b) for b in distribution.support())
+        few = np.isfinite(low) and np.isfinite(high) and high - low < _MAX_FINITE_LEVELS
+        if not few and not _slow_quantiles(distribution):
+            # Quantiles beyond _QUANTILE_EPS are never searched: what lies between them
+            # may still be few values (poisson(3), geom(1.0)).
+            with np.errstate(all="ignore"):
+                ends = distribution.ppf([_QUANTILE_EPS, 1.0 - _QUANTILE_EPS])
+            low, high = np.clip(np.asarray(ends, dtype=float), low, high)
+            if not high - low < _MAX_FINITE_LEVELS:
+                return None
+            few = True
+        if few:
+            candidates = np.arange(low, high + 1)
+        elif np.isfinite(low):
+            candidates = np.arange(low, low + _MAX_FINITE_LEVELS)
+        elif np.isfinite(high):
+            candidates = np.arange(high - _MAX_FINITE_LEVELS + 1, high + 1)
+        else:
+            middle = float(distribution.ppf(0.5))
+            candidates = np.arange(
+                middle - _MAX_FINITE_LEVELS // 2, middle + _MAX_FINITE_LEVELS // 2
+            )
+    with np.errstate(all="ignore"):
+        pmf = np.asarray(distribution.pmf(candidates), dtype=float)
+    values = candidates[pmf > 0]
+    return values if 0 < len(values) <= _MAX_FINITE_LEVELS else None
+
+
+def _slow_quantiles(distribution: Any) -> bool:
+    """Whether a discrete distribution's quantiles come from scipy's generic search.
+
+    That search sums the probabilities up to the quantile: far in a heavy tail (say
+    ``zipf(2.5).ppf(1 - 1e-12)``) it runs for minutes and can exhaust memory.
+    """
+    generator = getattr(distribution, "dist", distribution)
+    return isinstance(generator, rv_discrete) and type(generator)._ppf is rv_discrete._ppf
+
+
+def _describe(distribution: Any) -> str:
+    if hasattr(distribution, "xk") and hasattr(distribution, "pk"):  # rv_discrete(values=...)
+        return f"rv_discrete(values=({distribution.xk.tolist()}, {distribution.pk.tolist()}))"
+    name = getattr(getattr(distribution, "dist", None), "name", None)
+    if name is None:
+        return repr(distribution)
+    args = ", ".join(
+        [
+            *map(repr, getattr(distribution, "args", ())),
+            *(f"{k}={v!r}" for k, v in getattr(distribution, "kwds", {}).items()),
+        ]
+    )
+    return f"{name}({args})"
+
+
+class DiscreteDistribution(_DiscreteDimension):
+    """A discrete scipy.stats distribution with finitely many values, as ordered levels.
+
+    Each value of positive probability is a level whose cell of the unit interval
+    is as wide as its probability, so a uniform unit value is a draw from the
+    distribution, and the space knows how many values there are (a search of
+    ``bernoulli(0.3)`` has two candidates, ``poisson(3)`` the 23 values between its
+    quantiles ``1e-12`` and ``1 - 1e-12``). Values are ``int`` when they are all
+    whole numbers, else ``float``. A distribution with more values whose
+    quantiles scipy finds only by summing probabilities (``zipf``,
+    ``yulesimon``...) is searched over its 10 000 most central values.
+
+    Parameters
+    ----------
+    distribution : object
+        A frozen discrete scipy.stats distribution, or ``rv_discrete(values=...)``.
+
+    Examples
+    --------
+    >>> from scipy.stats import hypergeom
+    >>> from skhpo.space import DiscreteDistribution
+    >>> DiscreteDistribution(hypergeom(20, 7, 12)).n_levels
+    8
+    """
+
+    def __init__(self, distribution: Any) -> None:
+        check_distribution(distribution)
+        values = finite_values(distribution)
+        if values is None:
+            raise ValueError(
+                f"{_describe(distribution)} is not a discrete distribution with at most "
+                f"{_MAX_FINITE_LEVELS} values"
+            )
+        self.distribution = distribution
+        whole = bool(np.all(np.asarray(values, dtype=float) == np.round(values)))
+        self.values = tuple((np.asarray(values).astype(np.int64) if whole else values).tolist())
+        self._value_array = np.asarray(self.values, dtype=float)
+        probs = np.asarray(distribution.pmf(values), dtype=float)
+        if probs.sum() < 1.0 - 1e-6:
+            warnings.warn(
+                f"{_describe(distribution)} is searched over its values from {self.values[0]} "
+                f"to {self.values[-1]}, which hold {probs.sum():.6g} of its probability",
+                UserWarning,
+                stacklevel=2,
+            )
+        edges = np.concatenate([[0.0], np.cumsum(probs / probs.sum())])
+        edges[-1] = 1.0
+        self._edges = edges
+        self.n_levels = len(self.values)
+        self._freeze()
+
+    def level_of(self, u: np.ndarray) -> np.ndarray:
+        u = np.asarray(u, dtype=float)
+        levels = np.searchsorted(self._edges, u, side="right") - 1
+        return np.clip(levels, 0, self.n_levels - 1).astype(np.int64)
+
+    def unit_of_level(self, levels: np.ndarray) -> np.ndarray:
+        start, end = self.cell_bounds(levels)
+        return (start + end) / 2
+
+    def cell_bounds(self, levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        levels = np.asarray(levels, dtype=np.int64)
+        return self._edges[levels], self._edges[levels + 1]
+
+    def to_unit(self, values: Sequence[Any]) -> np.ndarray:
+        levels = []
+        for value in values:
+            if not self.contains(value):
+                raise ValueError(f"{value!r} is not in {self!r}")
+            levels.append(int(np.flatnonzero(self._value_array == float(value))[0]))
+        return self.unit_of_level(np.array(levels, dtype=np.int64))
+
+    def from_unit(self, u: np.ndarray) -> list:
+        return [self.values[i] for i in self.level_of(u)]
+
+    def contains(self, value: Any) -> bool:
+        return _is_real_number(value) and bool(np.any(self._value_array == float(value)))
+
+    def _identity(self) -> tuple:
+        return (self.distribution,)
+
+    def __repr__(self) -> str:
+        return f"DiscreteDistribution({_describe(self.distribution)})"
+
+
 class Distribution(Dimension):
     """A scipy.stats frozen distribution, searched in quantile space.
 
@@ -475,16 +744,20 @@ class Distribution(Dimension):
         any object with ``rvs(random_state=...)``.
     """
 
-    # Quantiles kept off 0 and 1, where unbounded distributions are infinite; values
-    # further in the tails than these quantiles cannot be represented (or given).
-    _EPS = 1e-12
+    _EPS = _QUANTILE_EPS
 
     def __init__(self, distribution: Any) -> None:
         if not hasattr(distribution, "rvs"):
             raise TypeError(f"Distribution: {distribution!r} has no rvs method")
+        check_distribution(distribution)
         self.distribution = distribution
         self.sample_only = not (hasattr(distribution, "ppf") and hasattr(distribution, "cdf"))
-        self.discrete = isinstance(getattr(distribution, "dist", None), rv_discrete)
+        self.discrete = is_discrete_distribution(distribution)
+        if self.discrete and _slow_quantiles(distribution):
+            raise ValueError(
+                f"{_describe(distribution)}: scipy finds its quantiles by summing "
+                "probabilities, which can run for hours; use DiscreteDistribution"
+            )
         self._freeze()
 
     def snap(self, u: np.ndarray) -> np.ndarray:
@@ -515,8 +788,11 @@ class Distribution(Dimension):
     def from_unit(self, u: np.ndarray) -> list:
         if self.sample_only:
             seeds = self.codes(u).astype(np.int64)
-            return [self.distribution.rvs(random_state=int(s)) for s in seeds]
-        x = self.distribution.ppf(self.snap(u))
+            draws = [self.distribution.rvs(random_state=int(s)) for s in seeds]
+            return [d.item() if isinstance(d, np.generic) else d for d in draws]
+        # scipy's quantiles can leave the support at degenerate arguments (geom(1.0)).
+        low, high = self.distribution.support()
+        x = np.clip(self.distribution.ppf(self.snap(u)), low, high)
         return x.astype(np.int64).tolist() if self.discrete else x.astype(float).tolist()
 
     def contains(self, value: Any) -> bool:
@@ -535,14 +811,4 @@ class Distribution(Dimension):
         return (self.distribution,)
 
     def __repr__(self) -> str:
-        dist = self.distribution
-        name = getattr(getattr(dist, "dist", None), "name", None)
-        if name is None:
-            return f"Distribution({dist!r})"
-        args = ", ".join(
-            [
-                *map(repr, getattr(dist, "args", ())),
-                *(f"{k}={v!r}" for k, v in getattr(dist, "kwds", {}).items()),
-            ]
-        )
-        return f"Distribution({name}({args}))"
+        return f"Distribution({_describe(self.distribution)})"

@@ -360,7 +360,8 @@ class SearchSpace:
             else:
                 levels = [lv for lv in range(dim.n_levels) if lv != level]
             values = dim.unit_of_level(np.array(levels, dtype=np.int64))
-        elif getattr(dim, "discrete", False):  # a discrete scipy distribution: k - 1 and k + 1
+        elif getattr(dim, "discrete", False) and not dim.sample_only:
+            # A discrete scipy distribution: k - 1 and k + 1.
             (k,) = dim.from_unit(x[j : j + 1])
             values = np.array([dim.to_unit([v])[0] for v in (k - 1, k + 1) if dim.contains(v)])
         else:
@@ -421,8 +422,14 @@ def _parse(param_distributions: Any) -> tuple[Mapping[str, Dimension], ...]:
             if not isinstance(name, str):
                 raise TypeError(f"{where}: parameter names must be str, got {name!r}")
             subspace[name] = as_dimension(value, f"{where}[{name!r}]")
-        subspaces.append(MappingProxyType(subspace))
+        if not any(_same_subspace(subspace, earlier) for earlier in subspaces):
+            # A repeated sub-space adds no candidate; kept, it would be evaluated twice.
+            subspaces.append(MappingProxyType(subspace))
     return tuple(subspaces)
+
+
+def _same_subspace(a: Mapping[str, Dimension], b: Mapping[str, Dimension]) -> bool:
+    return a.keys() == b.keys() and all(a[name] == b[name] for name in a)
 
 
 def _row_bytes(codes: np.ndarray) -> np.ndarray:

@@ -75,7 +75,7 @@ class Strategy(ABC):
         y_std : ndarray of shape (n,), optional
             Spread of each score across CV folds.
         """
-        X = np.asarray(X, dtype=float).reshape(-1, self.space.n_columns)
+        X = np.asarray(X, dtype=float).reshape(len(X), self.space.n_columns)
         y = np.asarray(y, dtype=float).reshape(-1)
         y_std = np.full(len(y), np.nan) if y_std is None else np.asarray(y_std, dtype=float)
         if not len(X) == len(y) == len(y_std):

@@ -110,7 +110,7 @@ class BayesStrategy(Strategy):
         gp = self._fit(self.X[modelled], z[modelled], len(z))
         liar = z.min()
         busy = [np.empty((0, self.space.n_columns))] if pending is None else [pending]
-        busy = np.vstack([*busy, *(np.array(chosen).reshape(-1, self.space.n_columns),)])
+        busy = np.vstack([*busy, *(np.array(chosen).reshape(len(chosen), self.space.n_columns),)])
         excluded = np.vstack([self.X, busy])
         if len(busy):
             gp = gp.condition_on(self.inputs(busy), np.full(len(busy), liar))

@@ -394,9 +394,8 @@ def _kind(dim) -> str:
 def _cell_width(dim, u: float) -> float:
     """Width, in unit scale, of the cell of the level that ``u`` decodes to."""
     if isinstance(dim, _DiscreteDimension):
-        edges = dim.cell_edges()
-        level = int(dim.level_of(np.array([u]))[0])
-        return float(edges[level + 1] - edges[level])
+        start, end = dim.cell_bounds(dim.level_of(np.array([u])))
+        return float(end[0] - start[0])
     (k,) = dim.distribution.ppf(dim.snap(np.array([u])))  # a discrete scipy distribution
     return float(dim.distribution.cdf(k) - dim.distribution.cdf(k - 1))
 

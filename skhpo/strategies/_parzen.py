@@ -31,32 +31,33 @@ _PRIOR_SIGMA = 1.0  # the prior spans the whole unit interval
 
 
 class ColumnKinds(NamedTuple):
-    """How a group of columns is modelled: edges of ordered discrete columns, sizes of choices.
+    """How a group of columns is modelled: cells of ordered discrete columns, sizes of choices.
 
     Attributes
     ----------
     columns : ndarray of int
         Indices of the columns in the encoded matrix.
-    edges : list of ndarray or None
-        Cell edges (``Dimension.cell_edges``) of ordered discrete columns, None otherwise.
+    cells : list of Dimension or None
+        The dimension of ordered discrete columns (whose ``level_of`` and
+        ``cell_bounds`` give each value's cell), None otherwise.
     n_choices : list of int or None
         Number of choices of unordered columns, None otherwise.
     """
 
     columns: np.ndarray
-    edges: list
+    cells: list
     n_choices: list
 
     @classmethod
     def of(cls, space: SearchSpace, columns: list[int]) -> ColumnKinds:
-        edges, n_choices = [], []
+        cells, n_choices = [], []
         for j in columns:
             dim = space.columns[j].dimension
             unordered = not dim.ordered
             discrete = dim.ordered and dim.n_levels is not None
-            edges.append(dim.cell_edges() if discrete else None)
+            cells.append(dim if discrete else None)
             n_choices.append(dim.n_levels if unordered else None)
-        return cls(np.asarray(columns, dtype=np.int64), edges, n_choices)
+        return cls(np.asarray(columns, dtype=np.int64), cells, n_choices)
 
 
 class ParzenEstimator:
@@ -121,13 +122,13 @@ class ParzenEstimator:
                 log_kernel += np.log(self.category_probs[c][:, level].T)
                 continue
             log_mass = _log_mass(-mu / sigma, (1.0 - mu) / sigma)  # truncation to [0, 1]
-            edges = self.kinds.edges[c]
-            if edges is None:
+            dim = self.kinds.cells[c]
+            if dim is None:
                 z = (x - mu) / sigma
                 log_kernel += -0.5 * z**2 - _SQRT2PI_LOG - np.log(sigma) - log_mass
-            else:
-                cell = np.searchsorted(edges, X[:, c], side="right").clip(1, len(edges) - 1)
-                low, high = edges[cell - 1][:, None], edges[cell][:, None]
+            else:  # the kernel's mass over the value's cell (never a table of every level)
+                low, high = dim.cell_bounds(dim.level_of(X[:, c]))
+                low, high = low[:, None], high[:, None]
                 log_kernel += _log_mass((low - mu) / sigma, (high - mu) / sigma) - log_mass
         return logsumexp(log_kernel + self.log_weights[None, :], axis=1)
 

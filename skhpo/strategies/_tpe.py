@@ -111,7 +111,8 @@ class TPEStrategy(Strategy):
         busy = [] if pending is None else list(pending)
         excluded = np.vstack([self.X, *busy]) if busy else self.X  # evaluated or pending
         while len(chosen) < n:
-            x = self._propose(np.array(busy + chosen).reshape(-1, self.space.n_columns), excluded)
+            rows = np.array(busy + chosen).reshape(len(busy) + len(chosen), self.space.n_columns)
+            x = self._propose(rows, excluded)
             excluded = np.vstack([excluded, x])
             chosen.append(x)
         return np.array(chosen)
