@@ -536,3 +536,32 @@ def test_what_workers_receive_does_not_grow_with_the_search(iris):
     assert len(recorder.sizes) == 10
     assert max(recorder.sizes) - min(recorder.sizes) < 200, recorder.sizes
     assert "_last_format_args" not in search.__dict__
+
+
+@pytest.mark.parametrize("callbacks", [[1], ["print"], [None], [print, 0]])
+def test_callbacks_that_are_not_callable_are_refused_before_any_fit(iris, callbacks):
+    X, y = iris
+    fitted = []
+
+    class Counting(DummyClassifier):
+        def fit(self, X, y=None, **kwargs):
+            fitted.append(1)
+            return super().fit(X, y, **kwargs)
+
+    search = RandomStrategySearchCV(
+        Counting(), {"strategy": ["prior", "uniform"]}, n_iter=2, cv=2, callbacks=callbacks
+    )
+    with pytest.raises(TypeError, match=r"'callbacks' parameter.*callbacks\[\d\]"):
+        search.fit(X, y)
+    assert not fitted
+
+
+@pytest.mark.parametrize("option", ["batch_size", "n_iter"])
+def test_a_bool_batch_size_or_n_iter_is_refused_before_any_fit(iris, option):
+    X, y = iris
+    search = RandomStrategySearchCV(
+        DummyClassifier(), {"strategy": ["prior", "uniform"]}, n_iter=2, cv=2
+    ).set_params(**{option: True})
+    with pytest.raises(TypeError, match=f"'{option}' parameter"):
+        search.fit(X, y)
+    assert not hasattr(search, "cv_results_")
