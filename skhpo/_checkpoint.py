@@ -159,7 +159,7 @@ class Checkpoint:
         legacy_options: str | None = None,
     ) -> None:  # fmt: skip
         self.path = _check_path(path)
-        self.lock_path = self.path + ".lock"
+        self.lock_path = os.path.abspath(self.path) + ".lock"
         self.search_name = search_name
         self.fingerprint = dict(fingerprint)
         self.described = described or {}
