@@ -9,6 +9,8 @@ rules and sklearn's callback contexts.
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 import warnings
 from collections.abc import Callable
@@ -22,7 +24,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state
 
 from ._bounds import warn_if_best_at_bound
-from ._checkpoint import Checkpoint, StoredBatch, fingerprint
+from ._checkpoint import Checkpoint, StoredBatch, describe, fingerprint, legacy_options_hash
 from ._compat import is_all_fits_failed_error
 from ._progress import fitting_header, progress_line, sklearn_header_silenced
 from ._warm_start import read_warm_start
@@ -89,6 +91,7 @@ class SearchRun:
     """
 
     def __init__(self, search: Any, evaluate_candidates: Callable, callback_ctx: Any) -> None:
+        check_loop_options(search)
         self.search = search
         self.evaluate_candidates = evaluate_candidates
         self.space = SearchSpace(search._param_space())
@@ -125,9 +128,9 @@ class SearchRun:
         self.checkpoint, self.stored = None, []
         if search.checkpoint is not None:
             self.checkpoint = Checkpoint(
-                search.checkpoint, type(search).__name__, fingerprint(search, self.space)
-            )
-            self.stored = self.checkpoint.load(self.space.n_columns)
+                search.checkpoint, type(search).__name__, fingerprint(search, self.space),
+                describe(search), legacy_options_hash(search),
+            )  # fmt: skip
         on_split = None if self.checkpoint is None else self._check_data
         self.cv = FixedSplits(search.cv, is_classifier(search.estimator), on_split)
         self.callbacks = _as_list(search.callbacks)
@@ -137,6 +140,11 @@ class SearchRun:
         self.results: dict = {}
         self.n_batches = 0
         self.all_failed_error: ValueError | None = None
+        # The batch whose results scikit-learn may hold but this run has not recorded.
+        self.unrecorded: int | None = None
+        self.interrupts = DeferredInterrupts()
+        if self.checkpoint is not None:  # last: the lock is released by ``run``
+            self.stored = self.checkpoint.open(self.space.n_columns)
         self.start = time.monotonic()
         # When the first batch started fitting, and the candidates fitted since.
         self.fit_start: float | None = None
@@ -145,21 +153,47 @@ class SearchRun:
         if callback_ctx is not None:
             # The number of batches is not known in advance (user-given starting
             # points, exhausted spaces, stopping rules).
-            self.search_ctx = callback_ctx.subcontext(
-                task_name="search", max_subtasks=None
-            ).call_on_fit_task_begin(estimator=search)
+            try:
+                self.search_ctx = callback_ctx.subcontext(
+                    task_name="search", max_subtasks=None
+                ).call_on_fit_task_begin(estimator=search)
+            except BaseException:
+                self._release()
+                raise
 
     # -- the loop --------------------------------------------------------------------
     def run(self) -> None:
         """Evaluate batches until ``n_iter``, exhaustion, a stopping rule or Ctrl-C."""
         try:
+            with self.interrupts:
+                self._run()
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self.checkpoint is not None:
+            self.checkpoint.release()
+
+    def _run(self) -> None:
+        try:
             self._apply_warm_start()
-            stop = self._replay()
-            while not stop and len(self.scores) < self.n_iter and not self._out_of_time():
-                X, params = self._next_batch(min(self.batch_size, self.n_iter - len(self.scores)))
+            stop, pending = self._replay()
+            self._warn_resumed(pending)
+            while not stop and len(self.scores) < self.n_iter and (
+                pending is not None or not self._out_of_time()
+            ):  # fmt: skip
+                prefix = None
+                if pending is not None:  # complete the batch the file holds the start of
+                    (X, params, prefix), pending = pending, None
+                else:
+                    # Always plan a whole batch, so that a smaller n_iter evaluates the
+                    # start of the same batches and its checkpoint extends exactly.
+                    X, params = self._next_batch(self.batch_size)
+                    room = self.n_iter - len(self.scores)
+                    X, params = X[:room], params[:room]
                 if not len(X):
                     break  # a finite space is exhausted
-                stop = self._evaluate(X, params)
+                stop = self._evaluate(X, params, prefix)
         except KeyboardInterrupt:
             if not self.scores:
                 raise
@@ -185,18 +219,24 @@ class SearchRun:
             self.search._extra_rows.append((0, warm.params, more_results, warm.splits))
             self.row_offset = len(warm.params)
 
-    def _replay(self) -> bool:
-        """Restore the checkpoint's batches without fitting; return whether to stop.
+    def _replay(self) -> tuple[bool, tuple | None]:
+        """Restore the checkpoint's candidates without fitting.
 
         The strategy is asked for each batch exactly as in the run that wrote the
         file and told the stored scores, so a seeded search goes on proposing what
-        an uninterrupted one would have.
+        an uninterrupted one would have. Of a file holding more than ``n_iter``
+        candidates, the first ``n_iter`` are restored (what a search with that
+        ``n_iter`` evaluates). Returns whether to stop, and the batch the file holds
+        only the start of (its run reached its ``n_iter`` there) as ``(X, params,
+        stored start)``, to be completed before the strategy is told.
         """
         for i, batch in enumerate(self.stored):
-            if len(self.scores) + len(batch.rows) > self.n_iter:
-                return True  # the file holds more than this search's n_iter
-            X, params = self._next_batch(len(batch.rows))
-            if self.space.keys(X) != self.space.keys(batch.rows):
+            room = self.n_iter - len(self.scores)
+            if room <= 0:
+                return True, None
+            X, params = self._next_batch(self.batch_size)
+            n = len(batch.rows)
+            if n > len(X) or self.space.keys(X[:n]) != self.space.keys(batch.rows):
                 warnings.warn(
                     f"checkpoint {self.checkpoint.path!r}: this search proposes other "
                     "candidates than the one that wrote it (random_state not an int?); its "
@@ -205,23 +245,54 @@ class SearchRun:
                     UserWarning,
                 )
                 for rest in self.stored[i:]:
-                    self._restore(rest.rows, self.space.decode(rest.rows), rest)
-                return False
-            if self._restore(X, params, batch):
-                return True
-        return False
+                    rest = rest.head(self.n_iter - len(self.scores))
+                    if len(rest.rows):
+                        self._restore(rest.rows, self.space.decode(rest.rows), rest)
+                return False, None
+            if n < min(len(X), room) and i == len(self.stored) - 1:
+                return False, (X[:room], params[:room], batch)
+            if self._restore(X[: min(n, room)], params[: min(n, room)], batch.head(room)):
+                return True, None
+        return False, None
+
+    def _warn_resumed(self, pending: tuple | None) -> None:
+        if not self.stored:
+            return
+        n = len(self.scores) + (0 if pending is None else len(pending[2].rows))
+        held = sum(len(batch.rows) for batch in self.stored)
+        more = f" (the first {n} of the {held} it holds: n_iter={self.n_iter})" if held > n else ""
+        warnings.warn(
+            f"Resumed {n} candidates from checkpoint {self.checkpoint.path!r}{more}: they "
+            "are not fitted again.",
+            UserWarning,
+        )
 
     def _restore(self, X: np.ndarray, params: list[dict], batch: StoredBatch) -> bool:
-        more_results = {BATCH_KEY: [self.n_batches] * len(params)}
-        row = (self.row_offset + len(self.scores), params, more_results,
-               batch.splits or batch.failure)  # fmt: skip
-        self.search._extra_rows.append(row)
-        if batch.failure is not None:
-            error_score = float(self.search.error_score)
-            y, y_std = np.full(len(params), error_score), np.full(len(params), np.nan)
-        else:
-            y, y_std = mean_and_std(batch.splits, self.metric)
+        y, y_std = self._inject(params, batch)
         return self._record(X, params, y, y_std)
+
+    def _inject(self, params: list[dict], batch: StoredBatch) -> tuple[np.ndarray, np.ndarray]:
+        """Put a stored batch's rows in ``cv_results_``, in their place; their scores."""
+        position = self.row_offset + len(self.scores)
+        y, y_std = np.full(len(params), np.nan), np.full(len(params), np.nan)
+        for start, stop, outcome in batch.parts():
+            more_results = {BATCH_KEY: [self.n_batches] * (stop - start)}
+            self.search._extra_rows.append(
+                (position + start, params[start:stop], more_results, outcome)
+            )
+            if isinstance(outcome, str):  # every fit of that call failed
+                y[start:stop] = float(self.search.error_score)
+                self.all_failed_error = ValueError(outcome)
+                continue
+            try:
+                y[start:stop], y_std[start:stop] = mean_and_std(outcome, self.metric)
+            except (KeyError, TypeError, ValueError) as exc:
+                raise ValueError(
+                    f"checkpoint {self.checkpoint.path!r} is not a readable skhpo checkpoint "
+                    f"(its test scores of {self.metric!r} cannot be read: {exc!r}); it was "
+                    "left untouched: move it away or pass another path."
+                ) from None
+        return y, y_std
 
     def _check_data(self, X: Any, y: Any, splits: list) -> None:
         tests = [np.asarray(test) for _, test in splits]
@@ -267,31 +338,47 @@ class SearchRun:
             keep(self.fill_rng.permutation(self.space.enumerate()))
         return np.array(chosen).reshape(len(chosen), self.space.n_columns)
 
-    def _evaluate(self, X: np.ndarray, params: list[dict]) -> bool:
-        """Evaluate one batch, tell the strategy; return whether to stop."""
-        more_results = {BATCH_KEY: [self.n_batches] * len(params)}
+    def _evaluate(
+        self, X: np.ndarray, params: list[dict], prefix: StoredBatch | None = None
+    ) -> bool:
+        """Evaluate one batch, tell the strategy; return whether to stop.
+
+        ``prefix`` is the start of the batch, restored from the checkpoint: only
+        the rest is evaluated, and the strategy is told the whole batch at once,
+        as in an uninterrupted search.
+        """
+        k = 0 if prefix is None else len(prefix.rows)
+        new_X, new_params = X[k:], params[k:]
+        more_results = {BATCH_KEY: [self.n_batches] * len(new_params)}
         batch_ctx, ctx_kwargs = None, {}
         if self.search_ctx is not None:
             batch_ctx = self.search_ctx.subcontext(
                 task_name="batch",
-                max_subtasks=len(params) * self.search.n_splits_,
+                max_subtasks=len(new_params) * self.search.n_splits_,
                 sequential_subtasks=False,
             ).call_on_fit_task_begin(estimator=self.search)
             ctx_kwargs = {"callback_ctx": batch_ctx}
         failure = None
+        self.unrecorded = self.n_batches
         try:
             self.results = self._fit_batch(
-                params, cv=self.cv, more_results=more_results, **ctx_kwargs
+                new_params, cv=self.cv, more_results=more_results, **ctx_kwargs
             )
+            # From here until the batch is recorded and checkpointed, Ctrl-C waits.
+            self.interrupts.holding = True
             y, y_std = self._batch_scores(self.n_batches)
         except ValueError as exc:
+            self.interrupts.holding = True
             if not is_all_fits_failed_error(exc):
                 raise
-            y, y_std = self._record_failed_batch(params, more_results, exc)
+            y, y_std = self._record_failed_batch(new_params, more_results, exc, offset=k)
             failure = str(exc)
         if self.checkpoint is not None:
             splits = None if failure else self._batch_splits(self.n_batches)
-            self.checkpoint.add_batch(self.n_batches, X, params, splits, failure)
+            self.checkpoint.add_batch(self.n_batches, new_X, new_params, splits, failure)
+        if prefix is not None:
+            y0, y0_std = self._inject(params[:k], prefix)
+            y, y_std = np.concatenate([y0, y]), np.concatenate([y0_std, y_std])
         stop = batch_ctx is not None and bool(batch_ctx.call_on_fit_task_end(estimator=self.search))
         return self._record(X, params, y, y_std, stop)
 
@@ -301,10 +388,12 @@ class SearchRun:
     ) -> bool:  # fmt: skip
         """Tell the strategy, report, call the callbacks; return whether to stop."""
         self.n_batches += 1
+        self.unrecorded = None
         self.evaluated_keys.update(self.space.keys(X))
         self.scores.extend(y.tolist())
         self.params.extend(params)
         self.strategy.tell(X, y, y_std)
+        self.interrupts.release()  # the batch is recorded: a held-back Ctrl-C stops here
         state = self._state()
         if self.search.verbose > 0:
             print(progress_line(state, self._seconds_left()), flush=True)
@@ -351,11 +440,11 @@ class SearchRun:
         )
 
     def _record_failed_batch(
-        self, params: list[dict], more_results: dict, exc: ValueError
+        self, params: list[dict], more_results: dict, exc: ValueError, offset: int = 0
     ) -> tuple[np.ndarray, np.ndarray]:
         """Keep a batch whose every fit failed: its rows, a warning, and its scores."""
         self.all_failed_error = exc
-        position = self.row_offset + len(self.scores)
+        position = self.row_offset + len(self.scores) + offset
         self.search._extra_rows.append((position, params, more_results, str(exc)))
         warnings.warn(str(exc), FitFailedWarning)
         error_score = float(self.search.error_score)
@@ -404,10 +493,83 @@ class SearchRun:
         # it in place, so that it holds rows of trailing failed batches and warns
         # (once) about non-finite scores.
         self.search._quiet_format = False
-        final = self.search._format_results(*self.search._last_format_args)
+        args = self.search._last_format_args
+        if self.unrecorded is not None:  # interrupted before its batch was recorded
+            args = _without_batch(args, self.unrecorded)
+        final = self.search._format_results(*args)
         self.results.clear()
         self.results.update(final)
         warn_if_best_at_bound(self.space, final, self.metric, self.search.estimator)
+
+
+def _without_batch(format_args: tuple, batch: int) -> tuple:
+    """``_format_results``'s arguments less the candidates of ``batch``."""
+    candidate_params, n_splits, out, more_results = format_args
+    keep = [i for i, b in enumerate(more_results[BATCH_KEY]) if b != batch]
+    return (
+        [candidate_params[i] for i in keep],
+        n_splits,
+        [o for i in keep for o in out[i * n_splits : (i + 1) * n_splits]],
+        {key: [values[i] for i in keep] for key, values in more_results.items()},
+    )
+
+
+class DeferredInterrupts:
+    """Ctrl-C, held back while ``holding`` (a finished batch being recorded).
+
+    Installed only in the main thread over Python's default handler, so a
+    user's own SIGINT handler is left alone. ``release`` raises the held-back
+    ``KeyboardInterrupt``.
+    """
+
+    def __init__(self) -> None:
+        self.holding = False
+        self.pending = False
+        self.previous: Any = None
+
+    def __enter__(self) -> DeferredInterrupts:
+        if (
+            threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        ):
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+            self.previous = None
+        self.holding = self.pending = False
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if not self.holding:
+            raise KeyboardInterrupt
+        self.pending = True
+
+    def release(self) -> None:
+        self.holding = False
+        if self.pending:
+            self.pending = False
+            raise KeyboardInterrupt
+
+
+def check_loop_options(search: Any) -> None:
+    """Refuse, before any fit, options scikit-learn's constraints let through."""
+    name = type(search).__name__
+    for option in ("n_iter", "batch_size"):
+        if isinstance(getattr(search, option), (bool, np.bool_)):
+            raise TypeError(
+                f"The {option!r} parameter of {name} must be an int, got "
+                f"{getattr(search, option)!r}."
+            )
+    callbacks = search.callbacks
+    if isinstance(callbacks, (list, tuple)):
+        for i, callback in enumerate(callbacks):
+            if not callable(callback):
+                raise TypeError(
+                    f"The 'callbacks' parameter of {name} must be a callable or a list of "
+                    f"callables; callbacks[{i}] is {callback!r} ({type(callback).__name__})."
+                )
 
 
 def mean_and_std(splits: list[list[dict]], metric: str) -> tuple[np.ndarray, np.ndarray]:

@@ -728,3 +728,30 @@ def test_plots_draw_the_objective_of_a_search_without_refit(iris):
         points = plot_convergence(search).collections[0].get_offsets()
         np.testing.assert_allclose(points[:, 1], search.cv_results_[f"mean_test_{metric}"])
         matplotlib.pyplot.close("all")
+@pytest.mark.parametrize("callbacks", [[1], ["print"], [None], [print, 0]])
+def test_callbacks_that_are_not_callable_are_refused_before_any_fit(iris, callbacks):
+    X, y = iris
+    fitted = []
+
+    class Counting(DummyClassifier):
+        def fit(self, X, y=None, **kwargs):
+            fitted.append(1)
+            return super().fit(X, y, **kwargs)
+
+    search = RandomStrategySearchCV(
+        Counting(), {"strategy": ["prior", "uniform"]}, n_iter=2, cv=2, callbacks=callbacks
+    )
+    with pytest.raises(TypeError, match=r"'callbacks' parameter.*callbacks\[\d\]"):
+        search.fit(X, y)
+    assert not fitted
+
+
+@pytest.mark.parametrize("option", ["batch_size", "n_iter"])
+def test_a_bool_batch_size_or_n_iter_is_refused_before_any_fit(iris, option):
+    X, y = iris
+    search = RandomStrategySearchCV(
+        DummyClassifier(), {"strategy": ["prior", "uniform"]}, n_iter=2, cv=2
+    ).set_params(**{option: True})
+    with pytest.raises(TypeError, match=f"'{option}' parameter"):
+        search.fit(X, y)
+    assert not hasattr(search, "cv_results_")
