@@ -154,7 +154,8 @@ def time_growth(method: str, n_iter: int, seed: int = 0) -> dict:
     -------
     dict
         The run's record: ``wall_time``, ``cpu_time``, ``fit_score_time`` (summed
-        over fits), ``n_candidates``, and for a skhpo search ``batches``, one dict
+        over fits), ``n_candidates``, ``scores`` and ``params`` in evaluation
+        order, and for a skhpo search ``batches``, one dict
         per batch (``n_before``, ``size``, ``wall``, ``cpu``, ``fit``, and
         ``<part>_wall`` / ``<part>_cpu`` for each of :data:`PARTS`).
     """
@@ -187,6 +188,8 @@ def time_growth(method: str, n_iter: int, seed: int = 0) -> dict:
         "fit_score_time": float(fit.sum()),
         "n_candidates": len(results["params"]),
         "best_cv": float(np.nanmax(results["mean_test_score"])),
+        "scores": results["mean_test_score"].tolist(),
+        "params": results["params"],
     }
     if skhpo:
         tags = np.asarray(results["batch"])
