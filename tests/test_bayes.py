@@ -119,7 +119,9 @@ def test_acquisition_maximum_is_found_to_polish_precision():
         return -((X[:, :2] - peak) ** 2).sum(1) - 0.1 * X[:, 2]
 
     rng = np.random.default_rng(0)
-    nothing_excluded = np.empty((0, 3))
+    def nothing_excluded(X):
+        return np.zeros(len(X), dtype=bool)
+
     x = maximize_acquisition(
         acquisition, space, rng, space.sample(2, rng), nothing_excluded, n_random=64
     )
