@@ -119,6 +119,7 @@ def test_acquisition_maximum_is_found_to_polish_precision():
         return -((X[:, :2] - peak) ** 2).sum(1) - 0.1 * X[:, 2]
 
     rng = np.random.default_rng(0)
+
     def nothing_excluded(X):
         return np.zeros(len(X), dtype=bool)
 
