@@ -70,7 +70,7 @@ def _measure(method: Method, search: Any, setting: Setting, data: tuple, clock: 
     problem = setting.problem
     if clock:
         synthetic.start_clock()
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     try:
         method.fit(search, setting)
     finally:
@@ -106,6 +106,7 @@ def _measure(method: Method, search: Any, setting: Setting, data: tuple, clock: 
         # One score() call per fold: a candidate ends with its last fold.
         n_splits = len(setting.cv)
         out["times"] = ticks[n_splits - 1 :: n_splits] - start
+        out["cpu_times"] = synthetic.cpu_ticks()[n_splits - 1 :: n_splits] - start_cpu
     return out
 
 
@@ -132,7 +133,8 @@ def run_one(
         ``problem.split()``, if already loaded.
     clock : bool, default=False
         Record ``times``, the end of each candidate's evaluation in seconds from
-        the start of ``fit`` (synthetic problems only; for the scaling mode).
+        the start of ``fit``, and ``cpu_times``, the same in this process's CPU
+        time (synthetic problems only; for the scaling mode).
 
     Returns
     -------

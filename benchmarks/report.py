@@ -442,11 +442,32 @@ def _scaling_section(records: list[dict], meta: dict, folder: Path, figures: boo
         "",
         *markdown_table(["method"] + [f"{a}-{b}" for a, b in pairwise(edges)], rows),
     ]
+    lines += _scaling_cpu_table([r for r in runs if r.get("cpu_times") is not None], edges)
     if figures and profiles:
         title = f"{problem}: seconds per candidate vs observations"
         _plots().scaling(profiles, title, folder / "scaling.png")
         lines += ["![scaling](scaling.png)", ""]
     return lines
+
+
+def _scaling_cpu_table(runs: list[dict], edges: list[int]) -> list[str]:
+    """The scaling table in CPU time, for the runs that recorded it."""
+    if not runs:
+        return []
+    rows = []
+    for run in runs:
+        ends, seconds = metrics.scaling_profile(run["cpu_times"], edges)
+        cells = dict(zip(ends, seconds))
+        rows.append(
+            [f"`{run['method']}`"]
+            + [fmt(cells.get(end, np.nan) * 1000, ".3g") for end in edges[1:]]
+        )
+    return [
+        "The same in the search process's CPU time, for the runs that recorded it "
+        "(wall-clock figures also count whatever else the machine was running):",
+        "",
+        *markdown_table(["method"] + [f"{a}-{b}" for a, b in pairwise(edges)], rows),
+    ]
 
 
 # -- figures -----------------------------------------------------------------------------

@@ -25,18 +25,21 @@ __all__ = [
     "LogRosenbrock",
     "MixedIntCat",
     "SyntheticObjective",
+    "cpu_ticks",
     "dummy_data",
     "start_clock",
     "stop_clock",
 ]
 
 _ticks: list[float] | None = None
+_cpu_ticks: list[float] = []
 
 
 def start_clock() -> None:
     """Start recording the time of every ``score`` call of a synthetic objective."""
     global _ticks
     _ticks = []
+    _cpu_ticks.clear()
 
 
 def stop_clock() -> np.ndarray:
@@ -44,6 +47,15 @@ def stop_clock() -> np.ndarray:
     global _ticks
     ticks, _ticks = np.asarray(_ticks or [], dtype=float), None
     return ticks
+
+
+def cpu_ticks() -> np.ndarray:
+    """The ``time.process_time()`` of each ``score`` call of the last clock run.
+
+    This process's CPU time: on a machine shared with other work, the time
+    between two calls counts only what this process did.
+    """
+    return np.asarray(_cpu_ticks, dtype=float)
 
 
 def dummy_data(n_samples: int = 60) -> tuple[np.ndarray, np.ndarray]:
@@ -79,6 +91,7 @@ class SyntheticObjective(RegressorMixin, BaseEstimator):
         """Minus :meth:`value`, so that higher is better."""
         if _ticks is not None:
             _ticks.append(time.perf_counter())
+            _cpu_ticks.append(time.process_time())
         return -float(self.value())
 
 

@@ -119,7 +119,10 @@ def test_acquisition_maximum_is_found_to_polish_precision():
         return -((X[:, :2] - peak) ** 2).sum(1) - 0.1 * X[:, 2]
 
     rng = np.random.default_rng(0)
-    nothing_excluded = np.empty((0, 3))
+
+    def nothing_excluded(X):
+        return np.zeros(len(X), dtype=bool)
+
     x = maximize_acquisition(
         acquisition, space, rng, space.sample(2, rng), nothing_excluded, n_random=64
     )
@@ -189,6 +192,47 @@ def test_model_is_capped_to_the_best_and_a_sample_of_the_rest():
         0,
     )
     assert capped.y.max() > -5e-2
+
+
+def test_work_of_a_proposal_stops_growing_past_max_model_points(monkeypatch):
+    # Structural, not timed: the largest array each part of a proposal handles
+    # (rows screened against the evaluated ones, rows of the GP, scores the output
+    # warping is estimated from) is the same after 1500 observations as after 3000.
+    import scipy.stats._morestats as morestats
+
+    seen = {"screened": [], "gp": [], "warping": []}
+    codes, predict, llf = SearchSpace._codes, GaussianProcess.predict, morestats.yeojohnson_llf
+
+    def spy_codes(self, X):
+        seen["screened"].append(len(X))
+        return codes(self, X)
+
+    def spy_predict(self, X):
+        seen["gp"].append(len(self.X))
+        return predict(self, X)
+
+    def spy_llf(lmbda, data):
+        seen["warping"].append(len(data))
+        return llf(lmbda, data)
+
+    monkeypatch.setattr(SearchSpace, "_codes", spy_codes)
+    monkeypatch.setattr(GaussianProcess, "predict", spy_predict)
+    monkeypatch.setattr(morestats, "yeojohnson_llf", spy_llf)
+    space = SearchSpace({"x": Real(-5.0, 5.0), "n": Integer(1, 50)})
+    largest = {}
+    for n_observed in (1500, 3000):
+        rng = np.random.default_rng(0)
+        strategy = BayesStrategy(space, rng, n_initial_points=1, max_model_points=30)
+        X = space.sample(n_observed, rng)
+        strategy.tell(X, -(X**2).sum(axis=1))
+        for sizes in seen.values():
+            sizes.clear()
+        proposal = strategy.ask(2)
+        largest[n_observed] = {part: max(sizes) for part, sizes in seen.items()}
+        assert not set(space.keys(proposal)) & set(space.keys(X))
+    assert largest[1500] == largest[3000], largest
+    assert largest[3000]["gp"] <= 30 + 1 and largest[3000]["warping"] == 30
+    assert largest[3000]["screened"] < 1500  # the candidate pool, not the history
 
 
 def test_failed_region_is_learned_as_bad():

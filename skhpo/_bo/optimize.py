@@ -40,7 +40,7 @@ def maximize_acquisition(
     space: SearchSpace,
     rng: np.random.Generator,
     incumbents: np.ndarray,
-    excluded: np.ndarray,
+    excluded: Callable[[np.ndarray], np.ndarray],
     n_random: int | None = None,
     n_local: int = 64,
     n_polish: int = 10,
@@ -55,8 +55,11 @@ def maximize_acquisition(
     rng : Generator
     incumbents : ndarray of shape (k, n_columns)
         Good rows around which to search locally.
-    excluded : ndarray of shape (n, n_columns)
-        Canonical rows (evaluated or pending) that must not be proposed.
+    excluded : callable
+        Maps canonical rows, shape ``(m, n_columns)``, to whether each must not
+        be proposed (evaluated or pending), shape ``(m,)``: e.g.
+        ``skhpo._bo.seen.SeenRows.contains``, whose cost
+        does not grow with the history.
     n_random : int or None
         Random candidates; None: 512 per column of the space, between 1024 and
         4096 (a search in 6 dimensions needs more than one in 2).
@@ -75,7 +78,7 @@ def maximize_acquisition(
         for x in incumbents:
             candidates.append(space.perturb(np.repeat(x[None], n_local, 0), rng, scale, 0.5))
     X = np.vstack(candidates)
-    allowed = ~space.isin(X, excluded)
+    allowed = ~excluded(X)
     if not allowed.any():
         return None
     X = X[allowed]
@@ -85,7 +88,7 @@ def maximize_acquisition(
     polished, polished_values = _polish(
         acquisition, space, X[order[:n_polish]], _polishable_columns(space)
     )
-    polished_values[space.isin(polished, excluded)] = -np.inf
+    polished_values[excluded(polished)] = -np.inf
     if polished_values.max() > best_value:
         best_x = polished[np.argmax(polished_values)]
     return best_x

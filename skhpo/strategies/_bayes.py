@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import yeojohnson
+from scipy.stats import yeojohnson, yeojohnson_normmax
 from threadpoolctl import threadpool_limits
 
 from .._bo.acquisition import ACQUISITIONS
 from .._bo.gp import GaussianProcess
 from .._bo.inputs import GPInputs
 from .._bo.optimize import maximize_acquisition
+from .._bo.seen import SeenRows
 from ..space import SearchSpace
 from ._base import Strategy
 
@@ -46,9 +47,10 @@ class BayesStrategy(Strategy):
         scores (default 0 / 0.01). UCB: multiple of the posterior std (default 2).
     max_model_points : int or None, default=300
         Most observations the GP is fitted to. Beyond it the GP sees the best
-        half of that many observations and a random sample of the others, so
-        the cost of a proposal stops growing (a GP costs O(n^2) per scored
-        point and O(n^3) per fit). None: every observation.
+        half of that many observations and a random sample of the others, and
+        the output warping is estimated from that many order statistics of the
+        scores, so the cost of a proposal stops growing (a GP costs O(n^2) per
+        scored point and O(n^3) per fit). None: every observation.
 
     Examples
     --------
@@ -91,6 +93,13 @@ class BayesStrategy(Strategy):
         self._n_designed = 0
         self._gp = GaussianProcess()
         self._n_at_last_optimization = 0
+        # Evaluated candidates, to screen proposals at a cost that does not grow with them.
+        self._seen = SeenRows(space)
+
+    def tell(self, X: np.ndarray, y: np.ndarray, y_std: np.ndarray | None = None) -> None:
+        n_before = len(self.X)
+        super().tell(X, y, y_std)
+        self._seen.add(self.X[n_before:])
 
     def ask(self, n: int, pending: np.ndarray | None = None) -> np.ndarray:
         n_design = min(n, len(self._design) - self._n_designed)
@@ -111,7 +120,7 @@ class BayesStrategy(Strategy):
         liar = z.min()
         busy = [np.empty((0, self.space.n_columns))] if pending is None else [pending]
         busy = np.vstack([*busy, *(np.array(chosen).reshape(len(chosen), self.space.n_columns),)])
-        excluded = np.vstack([self.X, busy])
+        excluded = self._seen.extended(busy)
         if len(busy):
             gp = gp.condition_on(self.inputs(busy), np.full(len(busy), liar))
         incumbents = self.X[np.argsort(-np.nan_to_num(self.y, nan=-np.inf))[:3]]
@@ -124,11 +133,14 @@ class BayesStrategy(Strategy):
                 mean, std = model.predict(self.inputs(X))
                 return self.acquisition(mean, std, best, self.exploration)
 
-            x = maximize_acquisition(acquisition, self.space, self.rng, incumbents, excluded)
+            x = maximize_acquisition(
+                acquisition, self.space, self.rng, incumbents, excluded.contains
+            )
             if x is None:  # every candidate found is taken: one at random instead
-                x = self.space.sample(1, self.rng, avoid=excluded)[0]
+                avoid = np.vstack([self.X, busy, *proposals])
+                x = self.space.sample(1, self.rng, avoid=avoid)[0]
             proposals.append(x)
-            excluded = np.vstack([excluded, x])
+            excluded.add(x[None])
             gp = gp.condition_on(self.inputs(x[None]), np.array([liar]))
         return proposals
 
@@ -140,9 +152,18 @@ class BayesStrategy(Strategy):
         y = _standardize(y)
         if len(y) >= 8 and np.ptp(y) > 0:
             # Scores are often skewed (most candidates near the best accuracy, a few
-            # far below): a Yeo-Johnson transform makes them closer to Gaussian.
-            y = _standardize(yeojohnson(y)[0])
+            # far below): a Yeo-Johnson transform makes them closer to Gaussian. Its
+            # exponent is estimated (a scalar optimisation over the scores) from at
+            # most max_model_points evenly spaced order statistics, at a bounded cost.
+            y = _standardize(yeojohnson(y, yeojohnson_normmax(self._warp_sample(y))))
         return y
+
+    def _warp_sample(self, y: np.ndarray) -> np.ndarray:
+        """The scores the warping is estimated from: all of them up to the cap."""
+        cap = self.max_model_points
+        if cap is None or len(y) <= cap:
+            return y
+        return np.sort(y)[np.linspace(0, len(y) - 1, cap).round().astype(np.int64)]
 
     def _modelled_points(self, z: np.ndarray) -> np.ndarray:
         """Indices of the observations the GP is fitted to (all up to the cap).
