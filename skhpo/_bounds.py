@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ._progress import format_value
+from .exceptions import BestAtBoundWarning
 from .space import Integer, Ordinal, Real, SearchSpace
 
 __all__ = ["BestAtBound", "best_at_bounds", "warn_if_best_at_bound"]
@@ -108,7 +109,7 @@ def warn_if_best_at_bound(
         warnings.warn(
             f"best {name}={format_value(hit.value)} lies at the {hit.side} bound of its "
             f"range {hit.range}; the optimum may lie outside: widen the range",
-            UserWarning,
+            BestAtBoundWarning,
             stacklevel=2,
         )
 

@@ -31,6 +31,8 @@ from __future__ import annotations
 import argparse
 import textwrap
 import time
+import warnings
+from collections import Counter
 
 import numpy as np
 from scipy.stats import loguniform, randint
@@ -41,6 +43,7 @@ from sklearn.model_selection import KFold, RandomizedSearchCV
 from sklearn.pipeline import make_pipeline
 
 from ._searches import BayesSearchCV
+from .exceptions import BestAtBoundWarning
 
 SPACE = {
     "selectkbest__k": randint(1, 11),
@@ -78,12 +81,13 @@ def run(data, *, n_iter=N_ITER, n_splits=N_SPLITS, seeds=SEEDS, n_jobs=-1):
     """Fit every search once per seed.
 
     Returns ``{search name: {"cv": (n_seeds,), "test": (n_seeds,), "seconds": (n_seeds,),
-    "curves": (n_seeds, n_iter), "best_params": [dict per seed]}}``.
+    "curves": (n_seeds, n_iter), "best_params": [dict per seed],
+    "at_bound": [message of each BestAtBoundWarning]}}``.
     """
     X_train, X_test, y_train, y_test = data
     results = {}
     for name, search_class in SEARCHES.items():
-        runs = []
+        runs, at_bound = [], []
         for seed in seeds:
             cv = KFold(n_splits, shuffle=True, random_state=seed)  # the same splits for both
             search = search_class(
@@ -91,8 +95,11 @@ def run(data, *, n_iter=N_ITER, n_splits=N_SPLITS, seeds=SEEDS, n_jobs=-1):
                 random_state=seed,
             )  # fmt: skip
             start = time.perf_counter()
-            search.fit(X_train, y_train)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", BestAtBoundWarning)
+                search.fit(X_train, y_train)
             seconds = time.perf_counter() - start
+            at_bound.extend(_keep_bound_warnings(caught))
             runs.append(
                 (search.best_score_, search.score(X_test, y_test), seconds,
                  best_so_far(search.cv_results_), search.best_params_)
@@ -104,8 +111,20 @@ def run(data, *, n_iter=N_ITER, n_splits=N_SPLITS, seeds=SEEDS, n_jobs=-1):
             "seconds": np.array(seconds),
             "curves": np.array(curves),
             "best_params": list(params),
+            "at_bound": at_bound,
         }
     return results
+
+
+def _keep_bound_warnings(caught):
+    """Messages of the bound warnings among ``caught``; any other warning is shown as usual."""
+    messages = []
+    for w in caught:
+        if issubclass(w.category, BestAtBoundWarning):
+            messages.append(str(w.message))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return messages
 
 
 def _spread(values, sign=""):
@@ -157,6 +176,16 @@ def summary(results, seeds=SEEDS):
         )
     else:
         paragraphs.append(f"BayesSearchCV did not reach {target} on most seeds ({per_seed}).")
+    for name, res in results.items():
+        counts = Counter(message.split(" lies at")[0] for message in res.get("at_bound", []))
+        if counts:
+            found = "; ".join(f"{text} ({n} of {len(seeds)} seeds)" for text, n in counts.items())
+            paragraphs.append(
+                f"{name} warned that its best value lay at a bound of the range searched "
+                f"(skhpo's BestAtBoundWarning: the optimum may lie outside): {found}. In "
+                "real work, widen such a range, unless the bound is a real limit (k=10 is "
+                "every feature); here the space stays the same for both searches."
+            )
     return "\n".join(lines + [""] + [textwrap.fill(text, 88) for text in paragraphs])
 
 

@@ -14,6 +14,7 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from skhpo import Categorical, Integer, Real
 from skhpo._bounds import best_at_bounds
+from skhpo.exceptions import BestAtBoundWarning
 from skhpo.space import SearchSpace
 from skhpo.testing import QuadraticEstimator, RandomStrategySearchCV
 
@@ -36,6 +37,18 @@ def test_warns_when_the_best_value_is_at_the_upper_bound():
         "best b=0.5 lies at the upper bound of its range [0, 0.5]; the optimum may lie "
         "outside: widen the range"
     ]
+
+
+def test_the_warning_has_its_own_category_so_it_can_be_silenced():
+    space, start = {"a": Real(0, 1), "b": Real(0, 0.5)}, [{"a": 0.3, "b": 0.5}]
+    search = RandomStrategySearchCV(QuadraticEstimator(), space, n_iter=6, cv=2,
+                                    initial_params=start, random_state=0)  # fmt: skip
+    with pytest.warns(BestAtBoundWarning, match="best b=0.5"):
+        search.fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=BestAtBoundWarning)
+        search.fit(X)  # nothing else is raised
 
 
 def test_no_warning_when_the_best_value_is_inside():

@@ -114,3 +114,29 @@ def test_main_prints_the_comparison(monkeypatch, capsys, tmp_path):
         assert "--png needs matplotlib" in out
     else:
         assert f"Saved {png}." in out and png.stat().st_size > 0
+
+
+def test_summary_counts_the_bound_warnings_per_parameter():
+    results = _results([0.7, 0.5], [0.6, 0.5], [0.7, 0.5], [0.6, 0.5],
+                       [[0.1, 0.7], [0.2, 0.5]], [[0.3, 0.6], [0.4, 0.5]])  # fmt: skip
+    message = "best kernelridge__alpha=0.001 lies at the lower bound of its range [0.001, 1000]"
+    results["BayesSearchCV"]["at_bound"] = [message, message]
+    flat = " ".join(demo.summary(results, seeds=(0, 1)).split())
+    assert "BayesSearchCV warned" in flat and "RandomizedSearchCV warned" not in flat
+    assert "best kernelridge__alpha=0.001 (2 of 2 seeds)" in flat
+
+
+def test_bound_warnings_are_kept_and_the_others_shown():
+    import warnings
+
+    from skhpo.exceptions import BestAtBoundWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.warn("best a=1 lies at the upper bound", BestAtBoundWarning)
+        warnings.warn("something else", RuntimeWarning)
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always")
+        kept = demo._keep_bound_warnings(caught)
+    assert kept == ["best a=1 lies at the upper bound"]
+    assert [str(w.message) for w in shown] == ["something else"]
