@@ -362,7 +362,7 @@ def _check_search(cls, space_spec):
 
 @pytest.mark.parametrize("cls", SEARCHES)
 @settings(
-    max_examples=15, deadline=None, derandomize=True,
+    max_examples=40, deadline=None, derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )  # fmt: skip
 @given(space_spec=_SPACES)
