@@ -10,8 +10,8 @@ import warnings
 from typing import Any
 
 from ..space import SearchSpace
-from ._registry import default_order, default_space, portfolio
 from ._project import settings_in_space
+from ._registry import default_order, default_space, portfolio
 
 __all__ = ["resolve_order", "resolve_space", "resolve_initial"]
 
