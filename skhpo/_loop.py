@@ -25,6 +25,7 @@ from ._checkpoint import Checkpoint, StoredBatch, fingerprint
 from ._compat import is_all_fits_failed_error
 from ._warm_start import read_warm_start
 from .callbacks import SearchState
+from .defaults._resolve import resolve_space
 from .space import SearchSpace
 from .space._space import _ENUMERATION_LIMIT
 
@@ -89,7 +90,7 @@ class SearchRun:
     def __init__(self, search: Any, evaluate_candidates: Callable, callback_ctx: Any) -> None:
         self.search = search
         self.evaluate_candidates = evaluate_candidates
-        self.space = SearchSpace(search.param_distributions)
+        self.space = SearchSpace(resolve_space(search))
         check_param_names(search.estimator, self.space)
         self.initial, self.initial_params = _encode_initial(
             self.space, search._initial_candidates(self.space)

@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from ._compat import BaseSearchCV, HasMethods, Interval
+from ._compat import BaseSearchCV, HasMethods, Interval, StrOptions
 from ._loop import SearchRun
+from .defaults._resolve import resolve_initial
 from .space import SearchSpace
 from .strategies import Strategy
 
@@ -34,11 +35,11 @@ class BaseStrategySearchCV(BaseSearchCV):
 
     _parameter_constraints: dict = {
         **BaseSearchCV._parameter_constraints,
-        "param_distributions": [dict, list],
+        "param_distributions": [dict, list, StrOptions({"auto"})],
         "n_iter": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "batch_size": [Interval(Integral, 1, None, closed="left"), None],
-        "initial_params": [list, None],
+        "initial_params": [list, StrOptions({"portfolio"}), None],
         "max_time": [Interval(Real, 0, None, closed="neither"), None],
         "callbacks": [list, callable, None],
         "checkpoint": [str, os.PathLike, None],
@@ -97,7 +98,7 @@ class BaseStrategySearchCV(BaseSearchCV):
 
     def _initial_candidates(self, space: SearchSpace) -> list[dict] | None:
         """Parameter dicts evaluated before the strategy's own proposals."""
-        return self.initial_params
+        return resolve_initial(self, space)
 
     def _run_search(self, evaluate_candidates: Any, callback_ctx: Any = None) -> None:
         """Ask the strategy for batches, evaluate them, tell it the scores."""

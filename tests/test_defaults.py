@@ -5,14 +5,22 @@ import warnings
 import numpy as np
 import pytest
 from sklearn.base import clone, is_classifier
-from sklearn.datasets import make_classification, make_regression
+from sklearn.datasets import load_iris, make_classification, make_regression
 from sklearn.linear_model import LinearRegression, LogisticRegression, LogisticRegressionCV
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-from skhpo import Real, default_space, portfolio
+from skhpo import (
+    BayesSearchCV,
+    CoordinateSearchCV,
+    EvolutionarySearchCV,
+    Real,
+    TPESearchCV,
+    default_space,
+    portfolio,
+)
 from skhpo.defaults._project import settings_in_space
 from skhpo.defaults._registry import _ENTRIES
 from skhpo.space import SearchSpace
@@ -154,3 +162,100 @@ def test_settings_pick_the_subspace_their_values_name():
     space = SearchSpace(default_space(SVC()))
     got = settings_in_space([{"kernel": "linear", "C": 1.0}], space, SVC())
     assert got == [{"kernel": "linear", "C": 1.0}]
+
+
+# -- the hooks: param_distributions="auto", initial_params="portfolio" ----------------
+SEARCHES = [BayesSearchCV, TPESearchCV, EvolutionarySearchCV, CoordinateSearchCV]
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return X[::2], y[::2]
+
+
+@pytest.mark.parametrize("search_cls", SEARCHES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", ONE_PER_SPACE, ids=lambda c: c.__name__)
+def test_every_default_space_is_accepted_by_every_search(search_cls, cls):
+    estimator = _quick(cls())
+    X, y = _small_data(estimator)
+    # initial_params=[]: no portfolio, so the strategy itself proposes in the space.
+    search = search_cls(estimator, "auto", initial_params=[], n_iter=2, cv=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    space = SearchSpace(default_space(estimator))
+    space.encode(search.cv_results_["params"])  # every candidate lies in the space
+    assert len(search.cv_results_["params"]) == 2
+
+
+@pytest.mark.parametrize("search_cls", SEARCHES, ids=lambda c: c.__name__)
+def test_auto_evaluates_the_portfolio_first_then_its_own_proposals(search_cls, iris):
+    estimator = make_pipeline(StandardScaler(), SVC())
+    settings = portfolio(estimator)
+    search = search_cls(estimator, "auto", n_iter=len(settings) + 3, cv=3, random_state=0)
+    search.fit(*iris)
+    params = search.cv_results_["params"]
+    assert params[: len(settings)] == settings
+    assert len(params) == len(settings) + 3
+    SearchSpace(default_space(estimator)).encode(params[len(settings) :])
+
+
+@pytest.mark.parametrize("search_cls", SEARCHES, ids=lambda c: c.__name__)
+def test_portfolio_in_a_users_space_keeps_the_settings_that_lie_in_it(search_cls, iris):
+    space = {"C": Real(0.5, 100.0, log=True), "gamma": Real(1e-3, 1.0, log=True)}
+    search = search_cls(SVC(), space, initial_params="portfolio", n_iter=4, cv=3, random_state=0)
+    search.fit(*iris)
+    # Of the SVC portfolio only (C=1, gamma=1/32) and (C=32, gamma=1/128) lie in it.
+    assert search.cv_results_["params"][:2] == [
+        {"C": 1.0, "gamma": 2.0**-5},
+        {"C": 32.0, "gamma": 2.0**-7},
+    ]
+
+
+def test_a_given_initial_params_wins_over_the_portfolio_with_auto(iris):
+    start = {"kernel": "linear", "C": 3.0}
+    search = TPESearchCV(SVC(), "auto", initial_params=[start], n_iter=2, cv=3, random_state=0)
+    assert search.fit(*iris).cv_results_["params"][0] == start
+
+
+def test_portfolio_with_no_setting_in_the_space_warns_and_searches(iris):
+    search = BayesSearchCV(
+        SVC(), {"C": Real(1e3, 1e4, log=True)}, initial_params="portfolio", n_iter=2, cv=3,
+        random_state=0,
+    )  # fmt: skip
+    with pytest.warns(UserWarning, match="none of the 5 portfolio settings of SVC"):
+        search.fit(*iris)
+    assert len(search.cv_results_["params"]) == 2
+
+
+def test_coordinate_search_starts_from_the_portfolios_first_setting(iris):
+    space = {"C": Real(0.5, 100.0, log=True), "gamma": Real(1e-3, 1.0, log=True)}
+    search = CoordinateSearchCV(SVC(), space, initial_params="portfolio", n_iter=6, cv=3)
+    search.n_splits_ = 3  # set by fit
+    strategy = search._make_strategy(SearchSpace(space), np.random.default_rng(0))
+    first = SearchSpace(space).encode([{"C": 1.0, "gamma": 2.0**-5}])[0]
+    np.testing.assert_array_equal(strategy.start, first)
+
+
+def test_coordinate_search_tunes_an_mlps_learning_rate_first(iris):
+    estimator = make_pipeline(StandardScaler(), MLPClassifier(max_iter=5, random_state=0))
+    n_settings = len(portfolio(estimator))
+    search = CoordinateSearchCV(estimator, "auto", n_iter=n_settings + 4, cv=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence warnings
+        search.fit(*iris)
+    line = search.cv_results_["params"][n_settings:]  # the first line search
+    lr = "mlpclassifier__learning_rate_init"
+    assert len({p[lr] for p in line}) == len(line)
+    others = [{k: v for k, v in p.items() if k != lr} for p in line]
+    assert all(o == others[0] for o in others)
+
+
+def test_bad_values_of_the_two_options_name_them(iris):
+    with pytest.raises(ValueError, match="param_distributions"):
+        BayesSearchCV(SVC(), "automatic").fit(*iris)
+    with pytest.raises(ValueError, match="initial_params"):
+        BayesSearchCV(SVC(), "auto", initial_params="best").fit(*iris)
+    with pytest.raises(ValueError, match=r"param_distributions='auto'.*LinearRegression"):
+        BayesSearchCV(LinearRegression(), "auto", cv=2).fit(*iris)
