@@ -156,8 +156,8 @@ def report(records: list[dict], searches: list[str]) -> str:
             for r in records
             if r["problem"] == problem and r["method"] == method and r["n_iter"] == n
         ]
-        # Rounded: settings that differ in a negligible way (l2 1e-10 against 0) tie.
-        return round(float(np.mean(values)), 6) if values else float("nan")
+        # Rounded as printed: settings that differ negligibly (l2 1e-10 against 0) tie.
+        return round(float(np.mean(values)), 4) if values else float("nan")
 
     lines.append(
         f"Seeds {seeds[0]}..{seeds[-1]} ({len(seeds)}); held-out score, mean over seeds "
