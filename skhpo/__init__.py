@@ -1,6 +1,7 @@
 """skhpo: smarter hyperparameter search as drop-in replacements for GridSearchCV."""
 
 from ._searches import BayesSearchCV, CoordinateSearchCV, EvolutionarySearchCV, TPESearchCV
+from .defaults import default_space, portfolio
 from .space import Categorical, Integer, Real
 
 __all__ = [
@@ -11,5 +12,7 @@ __all__ = [
     "Integer",
     "Real",
     "TPESearchCV",
+    "default_space",
+    "portfolio",
 ]
 __version__ = "0.1.0.dev0"

@@ -29,6 +29,7 @@ from ._compat import is_all_fits_failed_error
 from ._progress import fitting_header, progress_line, sklearn_header_silenced
 from ._warm_start import read_warm_start
 from .callbacks import SearchState
+from .defaults._resolve import resolve_space
 from .space import SearchSpace
 from .space._space import _ENUMERATION_LIMIT
 
@@ -94,7 +95,7 @@ class SearchRun:
         check_loop_options(search)
         self.search = search
         self.evaluate_candidates = evaluate_candidates
-        self.space = SearchSpace(search._param_space())
+        self.space = SearchSpace(resolve_space(search))
         check_param_names(search.estimator, self.space)
         self.initial, self.initial_params = _encode_initial(
             self.space, search._initial_candidates(self.space)

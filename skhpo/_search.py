@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from ._compat import BaseSearchCV, HasMethods, Interval
+from ._compat import BaseSearchCV, HasMethods, Interval, StrOptions
 from ._loop import SearchRun, optimised_metric
+from .defaults._resolve import resolve_initial
 from .space import SearchSpace
 from .strategies import Strategy
 
@@ -45,13 +46,13 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
 
     _parameter_constraints: dict = {
         **BaseSearchCV._parameter_constraints,
-        "param_distributions": [dict, list, None],
-        "param_grid": [dict, list, None],
+        "param_distributions": [dict, list, StrOptions({"auto"}), None],
+        "param_grid": [dict, list, StrOptions({"auto"}), None],
         "objective": [str, None],
         "n_iter": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "batch_size": [Interval(Integral, 1, None, closed="left"), None],
-        "initial_params": [list, None],
+        "initial_params": [list, StrOptions({"portfolio"}), None],
         "max_time": [Interval(Real, 0, None, closed="neither"), None],
         "callbacks": [list, callable, None],
         "checkpoint": [str, os.PathLike, None],
@@ -108,17 +109,6 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         self.warm_start_from = warm_start_from
         self.include_warm_start = include_warm_start
 
-    def _param_space(self) -> dict | list:
-        """The search space: ``param_distributions`` or its other name ``param_grid``."""
-        given = [name for name in ("param_distributions", "param_grid")
-                 if getattr(self, name) is not None]  # fmt: skip
-        if len(given) != 1:
-            raise ValueError(
-                "param_distributions and param_grid are two names for the search space: "
-                f"give exactly one of them, got {'both' if given else 'neither'}"
-            )
-        return getattr(self, given[0])
-
     def _check_refit_for_multimetric(self, scores: Any) -> None:
         # scikit-learn's check, with messages that name refit or objective and list
         # the metrics; also run, for a callable scoring, once its metrics are known.
@@ -130,7 +120,7 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
 
     def _initial_candidates(self, space: SearchSpace) -> list[dict] | None:
         """Parameter dicts evaluated before the strategy's own proposals."""
-        return self.initial_params
+        return resolve_initial(self, space)
 
     def _run_search(self, evaluate_candidates: Any, callback_ctx: Any = None) -> None:
         """Ask the strategy for batches, evaluate them, tell it the scores."""

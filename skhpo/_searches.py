@@ -10,6 +10,7 @@ import numpy as np
 
 from ._compat import Interval, StrOptions
 from ._search import BaseStrategySearchCV
+from .defaults._resolve import resolve_order
 from .space import SearchSpace
 from .strategies import (
     BayesStrategy,
@@ -35,7 +36,9 @@ _COMMON_PARAMETERS = """
         range), or a :class:`~skhpo.Real`, :class:`~skhpo.Integer` or
         :class:`~skhpo.Categorical`. A list of dicts is a choice among
         sub-spaces (e.g. one per kernel). Give it here or as ``param_grid``.
-    param_grid : dict, list of dicts or None, default=None
+        ``"auto"``: :func:`~skhpo.default_space` of the estimator, searched from
+        its :func:`~skhpo.portfolio` unless ``initial_params`` is given.
+    param_grid : dict, list of dicts, "auto" or None, default=None
         Another name for ``param_distributions``, ``GridSearchCV``'s, so that
         ``GridSearchCV(estimator, param_grid=grid, ...)`` becomes a search by
         changing only the class name. ``fit`` raises a ``ValueError`` unless
@@ -65,6 +68,8 @@ _COMMON_PARAMETERS = """
     initial_params : list of dict or None, default=None
         Candidates evaluated first (e.g. settings known to work), each a dict
         naming every parameter of one sub-space. Validated before any fit.
+        ``"portfolio"``: the settings of :func:`~skhpo.portfolio` that lie in
+        the space (see :doc:`/defaults`).
     max_time : float or None, default=None
         Seconds after which no new batch starts.
     callbacks : callable, list of callables or None, default=None
@@ -404,13 +409,13 @@ class CoordinateSearchCV(BaseStrategySearchCV):
     def _initial_candidates(self, space: SearchSpace) -> list[dict] | None:
         # Without user-given starting points, start from the estimator's own settings,
         # passed exactly as they are.
-        return self.initial_params or [estimator_start(space, self.estimator)]
+        return super()._initial_candidates(space) or [estimator_start(space, self.estimator)]
 
     def _make_strategy(self, space: SearchSpace, rng: np.random.Generator) -> Strategy:
         start = self._initial_candidates(space)[0]
         return CoordinateStrategy(
             space, rng, start=space.encode([start])[0],
-            order=_order_columns(space, self.order), n_splits=self.n_splits_,
+            order=_order_columns(space, resolve_order(self, space)), n_splits=self.n_splits_,
             points_per_coordinate=self.points_per_coordinate,
             initial_step=self.initial_step, noise_tolerance=self.noise_tolerance,
         )  # fmt: skip
