@@ -8,7 +8,10 @@ adds the pipeline prefix. Sources, as in :mod:`._spaces`:
 * [P19] Probst, Boulesteix & Bischl (2019), JMLR 20(53), Table 3: the
   "optimal defaults", the one setting per algorithm that scored best on
   average over their 38 OpenML classification data sets (mlr's learners,
-  which scale the inputs; translated to scikit-learn's names below);
+  which scale the inputs; translated to scikit-learn's names below). The
+  figures were written down from the paper without a copy at hand to check
+  them against: check them against its Table 3 before relying on the
+  attribution (the benchmark validates the settings themselves either way);
 * [SKL] scikit-learn's own defaults (where they lie in the default space; a
   data-dependent default such as ``gamma="scale"`` is given for standardised
   inputs with about 30 features);
