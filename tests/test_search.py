@@ -439,7 +439,7 @@ def test_clone_pickle_get_set_params(iris):
     search.fit(X, y)
     restored = pickle.loads(pickle.dumps(search))
     np.testing.assert_array_equal(restored.predict(X), search.predict(X))
-    assert not hasattr(search, "_extra_rows") and not hasattr(search, "_last_format_args")
+    assert not hasattr(search, "_fit_seam")  # per-fit state ends with the fit
 
 
 def test_nested_cross_validation_and_pipelines(iris):
@@ -583,7 +583,7 @@ def test_what_workers_receive_does_not_grow_with_the_search(iris):
     search.fit(X, y)
     assert len(recorder.sizes) == 10
     assert max(recorder.sizes) - min(recorder.sizes) < 200, recorder.sizes
-    assert "_last_format_args" not in search.__dict__
+    assert "_fit_seam" not in search.__dict__
 
 
 # -- parity with GridSearchCV: multi-metric refit, param_grid, scikit-optimize habits ------
