@@ -4,7 +4,8 @@ Everything skhpo relies on in ``BaseSearchCV`` beyond its public API goes
 through the :class:`FitSeam` a ``fit`` holds, and nothing else writes private
 per-fit state onto the search:
 
-* ``evaluate_candidates`` (with its per-call "Fitting ..." line silenced);
+* ``evaluate_candidates`` (with its per-call "Fitting ..." line silenced), and
+  ``n_splits_`` set before the search runs, as scikit-learn >= 1.9 sets it;
 * ``_format_results``, which the search's override hands to the seam: it
   splices in rows scikit-learn did not evaluate (batches whose every fit
   failed, candidates restored from a checkpoint or a warm start), keeps the
@@ -61,6 +62,11 @@ class FitSeam:
 
     def __enter__(self) -> FitSeam:
         setattr(self.search, SEAM_ATTRIBUTE, self)
+        n_splits = _closure_n_splits(self.evaluate_candidates)
+        if n_splits is not None:
+            # scikit-learn < 1.9 sets n_splits_ after the search, >= 1.9 before it, as
+            # the loop needs it (warm starts, progress, strategies): set it as 1.9 does.
+            self.search.n_splits_ = n_splits
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
@@ -171,6 +177,16 @@ class TaskContext:
     def as_kwargs(self) -> dict:
         """Keyword arguments passing this context to ``evaluate_candidates``."""
         return {} if self.ctx is None else {"callback_ctx": self.ctx}
+
+
+def _closure_n_splits(evaluate_candidates: Callable) -> int | None:
+    """The folds per candidate of scikit-learn < 1.9's ``evaluate_candidates`` (which
+    reads them from ``fit``'s local ``n_splits``); None for later versions."""
+    names = getattr(getattr(evaluate_candidates, "__code__", None), "co_freevars", ())
+    if "n_splits" not in names:
+        return None
+    value = evaluate_candidates.__closure__[names.index("n_splits")].cell_contents
+    return int(value)
 
 
 @contextmanager

@@ -586,6 +586,24 @@ def test_what_workers_receive_does_not_grow_with_the_search(iris):
     assert "_fit_seam" not in search.__dict__
 
 
+class _FoldsSeenByTheStrategy(RandomStrategySearchCV):
+    """Records ``n_splits_`` when the strategy is made (before the first batch)."""
+
+    def _make_strategy(self, space, rng):
+        self.seen = [*getattr(self, "seen", []), self.n_splits_]
+        return super()._make_strategy(space, rng)
+
+
+def test_n_splits_is_known_before_the_first_batch_of_every_fit(iris):
+    # scikit-learn >= 1.9 sets n_splits_ before _run_search, older ones only after it
+    # (the strategies, warm starts and the progress header need it): the seam sets it.
+    X, y = iris
+    search = _FoldsSeenByTheStrategy(LogisticRegression(), {"C": [0.1, 1.0]}, n_iter=2, cv=3)
+    search.fit(X, y)
+    search.set_params(cv=4).fit(X, y)
+    assert search.seen == [3, 4] and search.n_splits_ == 4
+
+
 # -- parity with GridSearchCV: multi-metric refit, param_grid, scikit-optimize habits ------
 TWO_METRICS = {"acc": "accuracy", "nll": "neg_log_loss"}
 
