@@ -103,10 +103,12 @@ class SearchRun:
         self.evaluator = CrossValidationEvaluator(
             search, seam, cv, on_fitted=self.interrupts.hold, keep_splits=checkpoint is not None
         )
-        progress = Progress(
+        self.progress = Progress(
             search.verbose, search.n_splits_, min(self.n_iter, space.size), self.batch_size
         )
-        self.recorder = Recorder(self.n_iter, callback_list(search.callbacks), progress, checkpoint)
+        self.recorder = Recorder(
+            self.n_iter, callback_list(search.callbacks), self.progress, checkpoint
+        )
         # Rows of cv_results_ before the candidates this search evaluates.
         self.row_offset = 0
         # The batch whose results scikit-learn may hold but this run has not recorded.
@@ -174,9 +176,11 @@ class SearchRun:
 
     # -- ask ---------------------------------------------------------------------------
     def _ask_whole_batch(self) -> tuple[np.ndarray, list[dict]]:
+        """The next batch as planned (a checkpoint's batches are replayed whole)."""
         return self.proposer.next_batch(self.batch_size)
 
     def _ask(self) -> tuple[np.ndarray, list[dict]]:
+        """The next batch, cut to the candidates left of ``n_iter``."""
         # Always plan a whole batch, so that a smaller n_iter evaluates the start of
         # the same batches and its checkpoint extends exactly.
         X, params = self._ask_whole_batch()
@@ -201,7 +205,7 @@ class SearchRun:
             "batch", len(new_params) * self.search.n_splits_, sequential_subtasks=False
         )
         self.unrecorded = batch
-        with self.recorder.progress.fitting(len(new_params), self.recorder.n_candidates):
+        with self.progress.fitting(len(new_params), self.recorder.n_candidates):
             outcome = self.evaluator.evaluate(
                 new_params, batch=batch, position=self._position() + k, ctx=batch_ctx
             )
@@ -219,6 +223,7 @@ class SearchRun:
         return self._tell_and_record(X, params, self._restore_rows(params, batch))
 
     def _restore_rows(self, params: list[dict], batch: StoredBatch) -> BatchOutcome:
+        """Put a stored batch's rows in ``cv_results_``, in their place; their scores."""
         return self.evaluator.restore(
             params, batch.parts(), batch=self.recorder.n_batches, position=self._position(),
             source=f"checkpoint {self.checkpoint.path!r}",

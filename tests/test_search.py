@@ -27,6 +27,7 @@ from skhpo import (
     Real,
     TPESearchCV,
 )
+from skhpo._seam import TaskContext
 from skhpo._search import BaseStrategySearchCV
 from skhpo.callbacks import Deadline, NoImprovement, SearchState, TargetScore
 from skhpo.strategies import Strategy
@@ -584,6 +585,24 @@ def test_what_workers_receive_does_not_grow_with_the_search(iris):
     assert len(recorder.sizes) == 10
     assert max(recorder.sizes) - min(recorder.sizes) < 200, recorder.sizes
     assert "_fit_seam" not in search.__dict__
+
+
+def test_the_fit_seam_is_gone_after_a_fit_that_raised(iris):
+    # The seam is the one per-fit state on the search: it goes however the fit ends.
+    X, y = iris
+    search = RandomStrategySearchCV(
+        DummyClassifier(), {"strategy": ["no-such-strategy"]}, n_iter=1, cv=2
+    )
+    with pytest.warns(FitFailedWarning), pytest.raises(ValueError, match="fits failed"):
+        search.fit(X, y)
+    assert "_fit_seam" not in search.__dict__
+    assert "_fit_seam" not in pickle.loads(pickle.dumps(search)).__dict__
+
+
+def test_without_sklearn_callbacks_a_task_context_does_nothing():
+    context = TaskContext(None, estimator=None)
+    batch = context.begin_subtask("batch", 4, sequential_subtasks=False)
+    assert batch.as_kwargs() == {} and batch.end() is False and context.end() is False
 
 
 class _FoldsSeenByTheStrategy(RandomStrategySearchCV):
