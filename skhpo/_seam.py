@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["BATCH_KEY", "FitSeam", "TaskContext", "splice_rows", "without_batch"]
+__all__ = ["BATCH_KEY", "SEAM_ATTRIBUTE", "FitSeam", "TaskContext", "splice_rows", "without_batch"]
 
 #: Name of the ``cv_results_`` column telling which batch evaluated each row.
 BATCH_KEY = "batch"
