@@ -33,6 +33,8 @@ import re
 import secrets
 import socket
 import stat
+import warnings
+from collections.abc import Callable
 from numbers import Real
 from typing import Any, NamedTuple
 
@@ -40,7 +42,10 @@ import joblib
 import numpy as np
 from sklearn.base import clone
 
-__all__ = ["Checkpoint", "StoredBatch", "describe", "fingerprint", "legacy_options_hash"]
+__all__ = [
+    "Checkpoint", "CheckpointReplay", "StoredBatch", "describe", "fingerprint",
+    "legacy_options_hash",
+]  # fmt: skip
 
 FORMAT_VERSION = 1
 # Options that may change between a run and its resumption.
@@ -289,6 +294,10 @@ class Checkpoint:
             )
         self.fingerprint["data"] = data_fingerprint
 
+    def check_split(self, X: Any, y: Any, splits: list) -> None:
+        """``check_data`` of the data and of the test folds the search scores on."""
+        self.check_data(joblib.hash((X, y, [np.asarray(test) for _, test in splits])))
+
     # -- writing -----------------------------------------------------------------------------
     def add_batch(
         self, batch: int, rows: np.ndarray, params: list[dict], splits: list | None,
@@ -332,6 +341,90 @@ class Checkpoint:
         except BaseException:
             _remove(tmp)
             raise
+
+
+class CheckpointReplay:
+    """Restores a checkpoint's candidates without fitting them.
+
+    The strategy is asked for each batch exactly as in the run that wrote the
+    file and told the stored scores, so a seeded search goes on proposing what
+    an uninterrupted one would have. Of a file holding more than ``n_iter``
+    candidates, the first ``n_iter`` are restored (what a search with that
+    ``n_iter`` evaluates).
+
+    Parameters
+    ----------
+    path : str or None
+        The checkpoint's path (for messages); None without a checkpoint.
+    stored : list of StoredBatch
+        The batches the file holds (empty without a checkpoint).
+    space : SearchSpace
+    n_iter : int
+    """
+
+    def __init__(self, path: str | None, stored: list[StoredBatch], space: Any, n_iter: int):
+        self.path = path
+        self.stored = stored
+        self.space = space
+        self.n_iter = n_iter
+        self.n_restored = 0
+
+    def run(
+        self, ask: Callable[[], tuple[np.ndarray, list[dict]]],
+        restore: Callable[[np.ndarray, list[dict], StoredBatch], bool],
+    ) -> tuple[bool, tuple | None]:  # fmt: skip
+        """Restore the stored batches through ``restore(X, params, batch)``.
+
+        ``ask()`` gives the next whole batch the search proposes; ``restore``
+        records a stored batch and returns whether to stop. Returns whether to
+        stop, and the batch the file holds only the start of (its run reached
+        its ``n_iter`` there) as ``(X, params, stored start)``, to be completed
+        before the strategy is told.
+        """
+        stop, pending = self._replay(ask, restore)
+        self._warn_resumed(pending)
+        return stop, pending
+
+    def _replay(self, ask: Callable, restore: Callable) -> tuple[bool, tuple | None]:
+        def restored(X: np.ndarray, params: list[dict], batch: StoredBatch) -> bool:
+            self.n_restored += len(params)
+            return restore(X, params, batch)
+
+        for i, batch in enumerate(self.stored):
+            room = self.n_iter - self.n_restored
+            if room <= 0:
+                return True, None
+            X, params = ask()
+            n = len(batch.rows)
+            if n > len(X) or self.space.keys(X[:n]) != self.space.keys(batch.rows):
+                warnings.warn(
+                    f"checkpoint {self.path!r}: this search proposes other candidates than "
+                    "the one that wrote it (random_state not an int?); its candidates are "
+                    "kept and told to the strategy, and the search goes on from there.",
+                    UserWarning,
+                )
+                for rest in self.stored[i:]:
+                    rest = rest.head(self.n_iter - self.n_restored)
+                    if len(rest.rows):
+                        restored(rest.rows, self.space.decode(rest.rows), rest)
+                return False, None
+            if n < min(len(X), room) and i == len(self.stored) - 1:
+                return False, (X[:room], params[:room], batch)
+            if restored(X[: min(n, room)], params[: min(n, room)], batch.head(room)):
+                return True, None
+        return False, None
+
+    def _warn_resumed(self, pending: tuple | None) -> None:
+        if not self.stored:
+            return
+        n = self.n_restored + (0 if pending is None else len(pending[2].rows))
+        held = sum(len(batch.rows) for batch in self.stored)
+        more = f" (the first {n} of the {held} it holds: n_iter={self.n_iter})" if held > n else ""
+        warnings.warn(
+            f"Resumed {n} candidates from checkpoint {self.path!r}{more}: they are not "
+            "fitted again.",
+            UserWarning,
+        )
 
 
 def _check_path(path: Any) -> str:

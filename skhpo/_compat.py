@@ -8,8 +8,9 @@ fail loudly if scikit-learn changes them:
 
 * ``BaseSearchCV._format_results(candidate_params, n_splits, out, more_results)``
   turns per-fit outputs into ``cv_results_``; skhpo wraps it to keep rows of
-  batches that scikit-learn refused to record (every fit failed) and, later,
-  rows restored from a checkpoint.
+  batches that scikit-learn refused to record (every fit failed) and rows
+  restored from a checkpoint or a warm start. The behaviour built on it (and on
+  the pre-release callback API) lives in one place: ``_seam.FitSeam``.
 * ``evaluate_candidates`` raises ``ValueError("All the N fits failed...")`` when
   every fit of one call failed (scikit-learn >= 1.1); a sequential search must
   survive that and raise only when every fit of the whole search failed.

@@ -10,6 +10,7 @@ elapsed and an estimate of the time left.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from numbers import Integral, Real
@@ -17,7 +18,7 @@ from typing import Any
 
 from .callbacks import SearchState
 
-__all__ = ["fitting_header", "progress_line", "sklearn_header_silenced"]
+__all__ = ["Progress", "fitting_header", "progress_line"]
 
 # Significant digits of the numbers in a progress line.
 _DIGITS = 4
@@ -39,21 +40,55 @@ def fitting_header(n_splits: int, n_candidates: int, batch_size: int) -> str:
     )
 
 
-@contextmanager
-def sklearn_header_silenced(search: Any) -> Iterator[None]:
-    """Hide scikit-learn's per-call "Fitting ..." line, keep its per-fit messages.
+class Progress:
+    """What ``verbose >= 1`` prints during one ``fit``, and the time-left estimate.
 
-    ``evaluate_candidates`` reads ``search.verbose`` on each call only to print
-    that line; the verbosity of each fit's own message (``verbose >= 2``) was
-    fixed when ``fit`` started. So ``verbose`` is 0 during the call and restored
-    after it, whatever happens.
+    Parameters
+    ----------
+    verbose : int
+        The search's ``verbose``; nothing is printed when it is 0.
+    n_splits : int
+        Folds per candidate.
+    n_total : int
+        Candidates the search evaluates at most (``n_iter`` or the space's size).
+    batch_size : int
     """
-    verbose = search.verbose
-    search.verbose = 0
-    try:
-        yield
-    finally:
-        search.verbose = verbose
+
+    def __init__(self, verbose: int, n_splits: int, n_total: int, batch_size: int) -> None:
+        self.verbose = verbose
+        self.n_splits = n_splits
+        self.n_total = n_total
+        self.batch_size = batch_size
+        # When the first batch started fitting, and the candidates fitted since.
+        self.fit_start: float | None = None
+        self.n_fitted = 0
+
+    @contextmanager
+    def fitting(self, n_candidates: int, n_done: int) -> Iterator[None]:
+        """Around the fits of ``n_candidates``, ``n_done`` candidates being finished:
+        the header before the first fit of the search, the count of fits after."""
+        if self.fit_start is None:
+            self.fit_start = time.monotonic()
+            if self.verbose > 0:
+                n_left = self.n_total - n_done
+                batch = min(self.batch_size, n_left)
+                print(fitting_header(self.n_splits, n_left, batch), flush=True)
+        try:
+            yield
+        finally:
+            self.n_fitted += n_candidates
+
+    def report(self, state: SearchState) -> None:
+        """Print the progress line of ``state`` (with ``verbose >= 1``)."""
+        if self.verbose > 0:
+            print(progress_line(state, self.seconds_left(state.n_candidates)), flush=True)
+
+    def seconds_left(self, n_done: int) -> float | None:
+        """Time per candidate fitted so far times the candidates still to evaluate."""
+        if not self.n_fitted:
+            return None  # only restored candidates so far: no measure of time
+        per_candidate = (time.monotonic() - self.fit_start) / self.n_fitted
+        return per_candidate * max(self.n_total - n_done, 0)
 
 
 def progress_line(state: SearchState, seconds_left: float | None) -> str:

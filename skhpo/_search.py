@@ -9,16 +9,16 @@ whose ``_make_strategy`` builds its strategy; cross-validation, scoring, refit,
 from __future__ import annotations
 
 import os
-import warnings
 from abc import abstractmethod
-from collections import defaultdict
 from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 
 from ._compat import BaseSearchCV, HasMethods, Interval, StrOptions
-from ._loop import SearchRun, optimised_metric
+from ._inputs import optimised_metric
+from ._loop import SearchRun
+from ._seam import SEAM_ATTRIBUTE, FitSeam
 from .defaults._resolve import resolve_initial
 from .space import SearchSpace
 from .strategies import Strategy
@@ -124,16 +124,10 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
 
     def _run_search(self, evaluate_candidates: Any, callback_ctx: Any = None) -> None:
         """Ask the strategy for batches, evaluate them, tell it the scores."""
-        # Rows cv_results_ must hold that scikit-learn did not evaluate in this fit:
-        # batches whose every fit failed, batches restored from a checkpoint.
-        self._extra_rows: list = []
-        self._quiet_format = True
-        try:
-            SearchRun(self, evaluate_candidates, callback_ctx).run()
-        finally:
-            # Per-fit bookkeeping must not outlive the fit (nor be pickled with it).
-            del self._extra_rows, self._quiet_format
-            self.__dict__.pop("_last_format_args", None)
+        # The seam is this fit's only writer of private state on the search; it
+        # removes that state when the fit ends, however it ends.
+        with FitSeam(self, evaluate_candidates) as seam:
+            SearchRun(self, seam, callback_ctx).run()
 
     def __getstate__(self) -> dict:
         # scikit-learn >= 1.9 sends the search itself to every fit (``caller=self``,
@@ -147,84 +141,21 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
     def _format_results(
         self, candidate_params: list, n_splits: int, out: list, more_results: Any = None
     ) -> dict:
-        # Rows of batches whose every fit failed (scikit-learn raises instead of
-        # keeping them) and rows restored from a checkpoint: splice them in.
-        self._last_format_args = (candidate_params, n_splits, out, more_results)
-        failed = getattr(self, "_extra_rows", None)
-        if failed:
-            candidate_params, out, more_results = _splice_rows(
-                failed, candidate_params, n_splits, out, more_results, self.error_score
-            )
-        with warnings.catch_warnings():
-            if getattr(self, "_quiet_format", False):
-                # Results are formatted after every batch; warn about non-finite
-                # scores once, when the final results are formatted.
-                warnings.filterwarnings("ignore", "One or more of the .* scores are non-finite")
+        # During a fit, the fit's seam adds the rows scikit-learn did not evaluate.
+        seam = self.__dict__.get(SEAM_ATTRIBUTE)
+        if seam is None:
             return super()._format_results(candidate_params, n_splits, out, more_results)
+        return seam.format_results(
+            super()._format_results, candidate_params, n_splits, out, more_results
+        )
 
 
 #: scikit-optimize's parameter names and what to write instead.
 _SKOPT_NAMES = {"search_spaces": "param_distributions (or param_grid)", "n_points": "batch_size"}
 
-#: Attributes that live only during ``fit``: skhpo's per-fit bookkeeping (see
+#: Attributes that live only during ``fit``: skhpo's per-fit seam (see
 #: ``_run_search``) and scikit-learn's callback context of the running fit, which
 #: links the contexts of every batch so far (a fit receives its own context as an
 #: argument; the copy of the search it receives only names the caller).
-_TRANSIENT_STATE = ("_extra_rows", "_quiet_format", "_last_format_args", "_callback_fit_ctx")
+_TRANSIENT_STATE = (SEAM_ATTRIBUTE, "_callback_fit_ctx")
 
-
-def _splice_rows(
-    extra: list,
-    candidate_params: list,
-    n_splits: int,
-    out: list,
-    more_results: Any,
-    error_score: float,
-) -> tuple[list, list, dict]:
-    """Interleave rows scikit-learn did not evaluate with the evaluated ones, by position.
-
-    ``extra`` holds ``(position, params, more_results, outcome)`` per batch, where
-    ``position`` is the number of candidates before that batch and ``outcome``
-    either the error message of a batch whose every fit failed or, for a batch
-    restored from a checkpoint, its per-candidate lists of per-fold result dicts.
-    """
-    template = out[0]
-
-    def failed_out(message: str) -> dict:
-        row = dict(template, fit_error=message, fit_time=np.nan, score_time=np.nan)
-        for key in ("test_scores", "train_scores"):
-            if key in template:
-                scores = template[key]
-                row[key] = (
-                    {name: error_score for name in scores}
-                    if isinstance(scores, dict)
-                    else error_score
-                )
-        return row
-
-    def batch_outs(outcome: Any, n_candidates: int) -> list[dict]:
-        if isinstance(outcome, str):
-            return [failed_out(outcome)] * (n_candidates * n_splits)
-        # Restored results, with the keys this version of scikit-learn produces.
-        return [{k: split.get(k, np.nan) for k in template} for c in outcome for split in c]
-
-    more_results = more_results or {}
-    params_out: list = []
-    outs: list = []
-    more: dict = defaultdict(list)
-    pending = sorted(extra, key=lambda batch: batch[0])
-    real = 0
-    while real < len(candidate_params) or pending:
-        if pending and pending[0][0] <= len(params_out):
-            _, params, batch_more, outcome = pending.pop(0)
-            params_out.extend(params)
-            outs.extend(batch_outs(outcome, len(params)))
-            for key in more_results:
-                more[key].extend(batch_more.get(key, [None] * len(params)))
-        else:
-            params_out.append(candidate_params[real])
-            outs.extend(out[real * n_splits : (real + 1) * n_splits])
-            for key, values in more_results.items():
-                more[key].append(values[real])
-            real += 1
-    return params_out, outs, dict(more)

@@ -22,7 +22,7 @@ from skhpo import (
     TPESearchCV,
 )  # fmt: skip
 from skhpo._checkpoint import legacy_options_hash
-from skhpo._loop import SearchRun
+from skhpo._evaluation import CrossValidationEvaluator
 from skhpo.testing import QuadraticEstimator
 
 X = np.zeros((30, 2))
@@ -406,14 +406,14 @@ def test_a_lock_left_by_a_dead_process_is_taken_over(tmp_path, fits):
 
 
 def _interrupting_between_scoring_and_recording(monkeypatch, on_batch, interrupt):
-    original = SearchRun._batch_scores
+    original = CrossValidationEvaluator._batch_scores
 
     def batch_scores(self, batch):
         if batch == on_batch:
             interrupt()
         return original(self, batch)
 
-    monkeypatch.setattr(SearchRun, "_batch_scores", batch_scores)
+    monkeypatch.setattr(CrossValidationEvaluator, "_batch_scores", batch_scores)
 
 
 @pytest.mark.skipif(not hasattr(signal, "raise_signal"), reason="needs signal.raise_signal")

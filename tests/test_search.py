@@ -27,6 +27,7 @@ from skhpo import (
     Real,
     TPESearchCV,
 )
+from skhpo._seam import TaskContext
 from skhpo._search import BaseStrategySearchCV
 from skhpo.callbacks import Deadline, NoImprovement, SearchState, TargetScore
 from skhpo.strategies import Strategy
@@ -439,7 +440,7 @@ def test_clone_pickle_get_set_params(iris):
     search.fit(X, y)
     restored = pickle.loads(pickle.dumps(search))
     np.testing.assert_array_equal(restored.predict(X), search.predict(X))
-    assert not hasattr(search, "_extra_rows") and not hasattr(search, "_last_format_args")
+    assert not hasattr(search, "_fit_seam")  # per-fit state ends with the fit
 
 
 def test_nested_cross_validation_and_pipelines(iris):
@@ -583,7 +584,43 @@ def test_what_workers_receive_does_not_grow_with_the_search(iris):
     search.fit(X, y)
     assert len(recorder.sizes) == 10
     assert max(recorder.sizes) - min(recorder.sizes) < 200, recorder.sizes
-    assert "_last_format_args" not in search.__dict__
+    assert "_fit_seam" not in search.__dict__
+
+
+def test_the_fit_seam_is_gone_after_a_fit_that_raised(iris):
+    # The seam is the one per-fit state on the search: it goes however the fit ends.
+    X, y = iris
+    search = RandomStrategySearchCV(
+        DummyClassifier(), {"strategy": ["no-such-strategy"]}, n_iter=1, cv=2
+    )
+    with pytest.warns(FitFailedWarning), pytest.raises(ValueError, match="fits failed"):
+        search.fit(X, y)
+    assert "_fit_seam" not in search.__dict__
+    assert "_fit_seam" not in pickle.loads(pickle.dumps(search)).__dict__
+
+
+def test_without_sklearn_callbacks_a_task_context_does_nothing():
+    context = TaskContext(None, estimator=None)
+    batch = context.begin_subtask("batch", 4, sequential_subtasks=False)
+    assert batch.as_kwargs() == {} and batch.end() is False and context.end() is False
+
+
+class _FoldsSeenByTheStrategy(RandomStrategySearchCV):
+    """Records ``n_splits_`` when the strategy is made (before the first batch)."""
+
+    def _make_strategy(self, space, rng):
+        self.seen = [*getattr(self, "seen", []), self.n_splits_]
+        return super()._make_strategy(space, rng)
+
+
+def test_n_splits_is_known_before_the_first_batch_of_every_fit(iris):
+    # scikit-learn >= 1.9 sets n_splits_ before _run_search, older ones only after it
+    # (the strategies, warm starts and the progress header need it): the seam sets it.
+    X, y = iris
+    search = _FoldsSeenByTheStrategy(LogisticRegression(), {"C": [0.1, 1.0]}, n_iter=2, cv=3)
+    search.fit(X, y)
+    search.set_params(cv=4).fit(X, y)
+    assert search.seen == [3, 4] and search.n_splits_ == 4
 
 
 # -- parity with GridSearchCV: multi-metric refit, param_grid, scikit-optimize habits ------

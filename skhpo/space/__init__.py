@@ -10,9 +10,10 @@ from ._dimensions import (
     Ordinal,
     Real,
 )
-from ._space import Column, SearchSpace
+from ._space import ENUMERATION_LIMIT, Column, SearchSpace
 
 __all__ = [
+    "ENUMERATION_LIMIT",
     "Categorical",
     "Column",
     "Dimension",

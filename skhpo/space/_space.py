@@ -28,10 +28,11 @@ from scipy.stats import qmc
 from ._convert import as_dimension
 from ._dimensions import Categorical, Dimension, _DiscreteDimension
 
-__all__ = ["Column", "SearchSpace"]
+__all__ = ["ENUMERATION_LIMIT", "Column", "SearchSpace"]
 
 # Finite spaces up to this size are enumerated when random proposals run dry.
 _ENUMERATION_LIMIT = 100_000
+ENUMERATION_LIMIT = _ENUMERATION_LIMIT
 # Redraws of random rows that repeat rows to avoid.
 _REDRAWS = 10
 
