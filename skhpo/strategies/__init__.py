@@ -1,10 +1,10 @@
 """Search strategies: ask/tell optimisers over a SearchSpace's encoded rows."""
 
-from ._base import Strategy
+from ._base import Strategy, fitness
 from ._bayes import BayesStrategy
 from ._cmaes import CMAESStrategy
 from ._coordinate import CoordinateStrategy
-from ._evolution import EvolutionStrategy
+from ._genetic import EvolutionStrategy, GeneticStrategy
 from ._random import RandomStrategy
 from ._tpe import TPEStrategy
 
@@ -13,7 +13,9 @@ __all__ = [
     "CMAESStrategy",
     "CoordinateStrategy",
     "EvolutionStrategy",
+    "GeneticStrategy",
     "RandomStrategy",
     "Strategy",
     "TPEStrategy",
+    "fitness",
 ]
