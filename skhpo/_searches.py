@@ -16,7 +16,7 @@ from .strategies import (
     BayesStrategy,
     CMAESStrategy,
     CoordinateStrategy,
-    EvolutionStrategy,
+    GeneticStrategy,
     Strategy,
     TPEStrategy,
 )
@@ -314,7 +314,7 @@ class EvolutionarySearchCV(BaseStrategySearchCV):
         if self.algorithm == "cma-es":
             _check_cma_es(self, space)
             return CMAESStrategy(space, rng, population_size=self.population_size)
-        return EvolutionStrategy(
+        return GeneticStrategy(
             space, rng, population_size=self.population_size,
             crossover_probability=self.crossover_probability,
             mutation_probability=self.mutation_probability,

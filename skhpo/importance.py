@@ -33,7 +33,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from .space import Categorical, Distribution, Integer, Ordinal, Real, SearchSpace
-from .space._dimensions import _Choices, _is_real_number, same_value
+from .space._dimensions import Choices, is_real_number, same_value
 
 __all__ = [
     "PartialDependence",
@@ -194,7 +194,7 @@ def _inferred_space(params: Sequence[Mapping[str, Any]]) -> SearchSpace:
 
 
 def _inferred_dimension(values: list) -> Real | Ordinal | Categorical:
-    if all(_is_real_number(v) and np.isfinite(v) for v in values):
+    if all(is_real_number(v) and np.isfinite(v) for v in values):
         array = np.asarray(values, dtype=float)
         low, high = float(array.min()), float(array.max())
         if low == high:
@@ -208,7 +208,7 @@ def _describe(space: SearchSpace, params: list, name: str) -> _Parameter:
     dims = [space.columns[j].dimension for j in columns]
     seen = [p[name] for p in params if name in p]
     if any(isinstance(d, Categorical) for d in dims):
-        declared = [c for d in dims if isinstance(d, _Choices) for c in d.choices]
+        declared = [c for d in dims if isinstance(d, Choices) for c in d.choices]
         return _Parameter(name, columns, True, False, tuple(_distinct(declared + seen)))
     ranges = [d for d in dims if isinstance(d, (Real, Integer))]
     if ranges:

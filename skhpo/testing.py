@@ -35,6 +35,16 @@ class RandomStrategySearchCV(BaseStrategySearchCV):
 # -- a conformance suite for strategies ----------------------------------------------------
 
 
+class _DrawOnly:
+    """An object with only ``rvs``: a dimension that can be drawn, never modelled."""
+
+    def rvs(self, random_state=None):
+        return int(np.random.default_rng(random_state).integers(0, 1000))
+
+    def __repr__(self) -> str:
+        return "_DrawOnly()"
+
+
 def _mixed_space() -> SearchSpace:
     from .space import Categorical, Integer, Real
 
@@ -60,15 +70,58 @@ def _conditional_space() -> SearchSpace:
     )
 
 
+def _scipy_continuous_space() -> SearchSpace:
+    from scipy.stats import gamma, norm
+
+    return SearchSpace({"mu": norm(0.0, 2.0), "scale": gamma(2.0)})
+
+
+def _scipy_discrete_space() -> SearchSpace:
+    from scipy.stats import geom, poisson
+
+    # geom(1e-5) has too many values for levels (a quantile-space IntegerDistribution),
+    # poisson(4) few (a DiscreteDistribution of ordered levels).
+    return SearchSpace({"wait": geom(1e-5), "count": poisson(4.0), "kind": ["a", "b"]})
+
+
+def _sample_only_space() -> SearchSpace:
+    from .space import Integer
+
+    return SearchSpace({"seed": _DrawOnly(), "n": Integer(1, 30)})
+
+
+def _tiny_space() -> SearchSpace:
+    """24 candidates and no ``Real``: repeats are likely unless avoided."""
+    return SearchSpace({"a": [1, 2, 3, 4], "b": ["x", "y", "z"], "c": [True, False]})
+
+
+def _single_spaces() -> tuple[SearchSpace, ...]:
+    """Spaces of one sub-space, over every kind of dimension."""
+    return (
+        _mixed_space(),
+        _scipy_continuous_space(),
+        _scipy_discrete_space(),
+        _sample_only_space(),
+        _tiny_space(),
+    )
+
+
+def _spaces(factory) -> tuple[SearchSpace, ...]:
+    """Every test space the strategy supports (read from its ``supports_subspaces``)."""
+    supports_subspaces = factory(_mixed_space(), np.random.default_rng(0)).supports_subspaces
+    return _single_spaces() + ((_conditional_space(),) if supports_subspaces else ())
+
+
 def _score(space: SearchSpace, X: np.ndarray) -> np.ndarray:
     """A deterministic test objective on any space: closeness of the row to 0.3."""
     return -np.nansum((X - 0.3) ** 2, axis=1)
 
 
-def _run(strategy: Strategy, n_batches: int, batch: int, nan_every: int = 0) -> None:
+def _run(strategy: Strategy, n_batches: int, batch: int, nan_every: int = 0,
+         constant: bool = False) -> None:  # fmt: skip
     for _ in range(n_batches):
         X = strategy.space.canonical(strategy.ask(batch), strategy.rng)
-        y = _score(strategy.space, X)
+        y = np.zeros(len(X)) if constant else _score(strategy.space, X)
         if nan_every:
             y[::nan_every] = np.nan
         strategy.tell(X, y)
@@ -76,7 +129,7 @@ def _run(strategy: Strategy, n_batches: int, batch: int, nan_every: int = 0) -> 
 
 def check_ask_returns_valid_rows(factory) -> None:
     """``ask`` returns ``n`` rows that are (or canonicalise to) valid candidates."""
-    for space in (_mixed_space(), _conditional_space()):
+    for space in _spaces(factory):
         strategy = factory(space, np.random.default_rng(0))
         _run(strategy, 4, 3)
         for n in (1, 5):
@@ -91,32 +144,52 @@ def check_ask_returns_valid_rows(factory) -> None:
 
 def check_deterministic(factory) -> None:
     """The same seed and the same tells give the same proposals."""
-    runs = []
-    for _ in range(2):
-        strategy = factory(_mixed_space(), np.random.default_rng(42))
-        _run(strategy, 4, 3)
-        runs.append(strategy.ask(3))
-    np.testing.assert_array_equal(runs[0], runs[1])
+    for space in _single_spaces():
+        runs = []
+        for _ in range(2):
+            strategy = factory(space, np.random.default_rng(42))
+            _run(strategy, 2, 2)
+            runs.append(strategy.ask(2))
+        np.testing.assert_array_equal(runs[0], runs[1])
 
 
 def check_survives_nan_scores(factory) -> None:
     """Failed evaluations (NaN), even all of them, never break ``ask``."""
-    for nan_every in (1, 2):
-        strategy = factory(_mixed_space(), np.random.default_rng(1))
-        _run(strategy, 5, 3, nan_every=nan_every)
-        X = strategy.ask(3)
-        assert np.isfinite(X[strategy.space.active(X)]).all()
+    for space in _single_spaces()[:4]:
+        for nan_every in (1, 2):
+            strategy = factory(space, np.random.default_rng(1))
+            _run(strategy, 5, 3, nan_every=nan_every)
+            X = strategy.ask(3)
+            assert np.isfinite(X[strategy.space.active(X)]).all()
+
+
+def check_survives_constant_scores(factory) -> None:
+    """Equal scores everywhere (nothing to learn) still give distinct new candidates."""
+    for space in (_mixed_space(), _scipy_discrete_space()):
+        strategy = factory(space, np.random.default_rng(5))
+        _run(strategy, 6, 3, constant=True)
+        X = space.canonical(strategy.ask(3), strategy.rng)
+        keys = space.keys(X)
+        assert len(set(keys)) == len(keys), "batch holds repeated candidates"
+        assert not set(keys) & set(space.keys(strategy.X)), "batch repeats told candidates"
 
 
 def check_batch_is_distinct(factory) -> None:
-    """A batch holds distinct candidates, unlike any told one."""
-    space = _mixed_space()
-    strategy = factory(space, np.random.default_rng(2))
-    _run(strategy, 4, 4)
-    X = space.canonical(strategy.ask(6), strategy.rng)
-    keys = space.keys(X)
-    assert len(set(keys)) == len(keys), "batch holds repeated candidates"
-    assert not set(keys) & set(space.keys(strategy.X)), "batch repeats told candidates"
+    """A batch holds distinct candidates, unlike any told one, in large and tiny spaces.
+
+    The initial design is told first: its rows are handed out once each, unchecked
+    (in a tiny space a design repeats itself; the search loop drops such repeats).
+    """
+    for space, n_batches, batch, n in ((_mixed_space(), 4, 4, 6), (_tiny_space(), 4, 1, 2)):
+        for seed in range(3):
+            strategy = factory(space, np.random.default_rng(seed))
+            if len(strategy.initial_design):
+                _run(strategy, 1, len(strategy.initial_design))
+            _run(strategy, n_batches, batch)
+            X = space.canonical(strategy.ask(n), strategy.rng)
+            keys = space.keys(X)
+            assert len(set(keys)) == len(keys), "batch holds repeated candidates"
+            assert not set(keys) & set(space.keys(strategy.X)), "batch repeats told candidates"
 
 
 def check_avoids_pending(factory) -> None:
@@ -138,23 +211,43 @@ def check_avoids_pending(factory) -> None:
 
 def check_accepts_rows_it_did_not_propose(factory) -> None:
     """``tell`` records any canonical rows (user-given points, fill-ins)."""
-    space = _conditional_space()
-    strategy = factory(space, np.random.default_rng(3))
-    X = space.sample(7, np.random.default_rng(99))
-    strategy.tell(X, _score(space, X))
-    assert len(strategy.y) == 7
-    assert strategy.ask(2).shape == (2, space.n_columns)
+    for space in (_spaces(factory)[-1], _mixed_space()):  # list-of-dicts if supported
+        strategy = factory(space, np.random.default_rng(3))
+        X = space.sample(7, np.random.default_rng(99))
+        strategy.tell(X, _score(space, X))
+        assert len(strategy.y) == 7
+        assert strategy.ask(2).shape == (2, space.n_columns)
+
+
+def check_subspace_support_is_declared(factory) -> None:
+    """A strategy without ``supports_subspaces`` refuses a list-of-dicts space (ValueError)."""
+    strategy = factory(_mixed_space(), np.random.default_rng(0))
+    assert isinstance(strategy.supports_subspaces, bool)
+    if strategy.supports_subspaces:
+        factory(_conditional_space(), np.random.default_rng(0)).ask(2)
+    else:
+        try:
+            factory(_conditional_space(), np.random.default_rng(0))
+        except ValueError:
+            return
+        raise AssertionError("supports_subspaces is False but a list-of-dicts space was accepted")
 
 
 STRATEGY_CHECKS = (
     check_ask_returns_valid_rows,
     check_deterministic,
     check_survives_nan_scores,
+    check_survives_constant_scores,
     check_batch_is_distinct,
     check_avoids_pending,
     check_accepts_rows_it_did_not_propose,
+    check_subspace_support_is_declared,
 )
-"""Checks every strategy passes; each takes ``factory(space, rng) -> Strategy``."""
+"""Checks every strategy passes; each takes ``factory(space, rng) -> Strategy``.
+
+Each check reads the strategy's ``supports_subspaces`` flag: list-of-dicts spaces
+are tested only with strategies that declare them supported.
+"""
 
 
 class QuadraticEstimator(BaseEstimator):

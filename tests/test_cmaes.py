@@ -13,7 +13,7 @@ from sklearn.svm import SVC
 from skhpo import Categorical, EvolutionarySearchCV, Integer, Real
 from skhpo.space import SearchSpace
 from skhpo.strategies import CMAESStrategy, RandomStrategy
-from skhpo.testing import STRATEGY_CHECKS, QuadraticEstimator
+from skhpo.testing import QuadraticEstimator
 
 
 def _run(strategy, f, n, batch=None):
@@ -45,22 +45,8 @@ def _rosenbrock(X):  # on [-2, 2]^d, minimum 0 at 1
     return -np.sum(100 * (u[:, 1:] - u[:, :-1] ** 2) ** 2 + (1 - u[:, :-1]) ** 2, axis=1)
 
 
-# -- the conformance suite -------------------------------------------------------------------
-@pytest.mark.parametrize("check", STRATEGY_CHECKS, ids=lambda c: c.__name__)
-def test_conformance(check, monkeypatch):
-    # CMA-ES refuses lists of dicts (tested below): the suite's conditional space is
-    # replaced by a single dict with the same kinds of parameters.
-    monkeypatch.setattr(
-        "skhpo.testing._conditional_space",
-        lambda: SearchSpace(
-            {
-                "kernel": ["rbf", "poly", "linear"],
-                "C": Real(1e-2, 1e2, log=True),
-                "degree": Integer(2, 5),
-            }
-        ),
-    )
-    check(CMAESStrategy)
+# The shared conformance suite runs CMA-ES too (tests/test_strategies.py), reading its
+# supports_subspaces flag instead of swapping the suite's conditional space.
 
 
 def test_refuses_lists_of_dicts_and_spaces_without_numbers():

@@ -10,7 +10,7 @@ from sklearn.svm import SVC
 
 from skhpo import EvolutionarySearchCV, Integer, Real
 from skhpo.space import SearchSpace
-from skhpo.strategies import EvolutionStrategy, RandomStrategy
+from skhpo.strategies import GeneticStrategy, RandomStrategy
 
 
 def _evolve(strategy, f, n):
@@ -31,7 +31,7 @@ SPACE = {**{f"x{i}": Real(1e-4, 1e2, log=True) for i in range(4)}, "n": Integer(
 
 def test_converges_faster_than_random_search():
     space = SearchSpace(SPACE)
-    evolved = [_evolve(EvolutionStrategy(space, np.random.default_rng(s)), _sphere, 150)
+    evolved = [_evolve(GeneticStrategy(space, np.random.default_rng(s)), _sphere, 150)
                for s in range(3)]  # fmt: skip
     rand = [
         _evolve(RandomStrategy(space, np.random.default_rng(s)), _sphere, 150) for s in range(3)
@@ -51,7 +51,7 @@ def test_children_are_valid_distinct_and_never_repeat_a_candidate():
             {"kernel": ["poly"], "C": Real(1e-2, 1e2, log=True), "degree": Integer(2, 3)},
         ]
     )
-    strategy = _evolve(EvolutionStrategy(space, np.random.default_rng(0)), lambda p: -p["C"], 80)
+    strategy = _evolve(GeneticStrategy(space, np.random.default_rng(0)), lambda p: -p["C"], 80)
     keys = space.keys(strategy.X)
     assert len(set(keys)) == len(keys)
     for params in space.decode(strategy.X):
@@ -62,10 +62,10 @@ def test_children_are_valid_distinct_and_never_repeat_a_candidate():
 
 def test_mutation_step_follows_the_one_fifth_rule():
     space = SearchSpace({"x": Real(0, 1), "y": Real(0, 1)})
-    improving = EvolutionStrategy(space, np.random.default_rng(0), population_size=6)
+    improving = GeneticStrategy(space, np.random.default_rng(0), population_size=6)
     counter = iter(range(10**6))
     _evolve(improving, lambda p: next(counter), 60)  # every child beats its parents
-    stalled = EvolutionStrategy(space, np.random.default_rng(0), population_size=6)
+    stalled = GeneticStrategy(space, np.random.default_rng(0), population_size=6)
     _evolve(stalled, lambda p: -next(counter), 60)  # no child ever does
     assert improving.step > 0.2 > stalled.step
 
@@ -73,7 +73,7 @@ def test_mutation_step_follows_the_one_fifth_rule():
 def test_failed_candidates_are_never_parents():
     space = SearchSpace({"x": Real(0, 1)})
     strategy = _evolve(
-        EvolutionStrategy(space, np.random.default_rng(1)),
+        GeneticStrategy(space, np.random.default_rng(1)),
         lambda p: np.nan if p["x"] > 0.5 else p["x"],
         60,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -20,10 +21,15 @@ from skhpo import Integer as PublicInteger
 from skhpo import Real as PublicReal
 from skhpo.space import (
     Categorical,
+    ContinuousDistribution,
+    DiscreteDistribution,
     Distribution,
     Integer,
+    IntegerDistribution,
+    Kind,
     Ordinal,
     Real,
+    SampleOnlyDistribution,
     SearchSpace,
     as_dimension,
 )
@@ -603,7 +609,7 @@ def test_dimensions_pass_through_as_dimension():
 
 def test_normal_distribution_round_trips_and_decodes_floats():
     dim = as_dimension(stats.norm(0, 1), "x")
-    assert type(dim) is Distribution
+    assert type(dim) is ContinuousDistribution and isinstance(dim, Distribution)
     assert not dim.sample_only and not dim.discrete and dim.ordered
     xs = [float(x) for x in np.linspace(-5, 5, 41)]
     back = dim.from_unit(dim.to_unit(xs))
@@ -659,15 +665,66 @@ def test_distribution_encode_keeps_every_contained_value(dist, value):
 def test_other_scipy_distributions_become_distributions():
     for dist in (stats.expon(scale=2), stats.beta(2, 3), stats.geom(1e-6)):
         dim = as_dimension(dist, "x")
-        assert type(dim) is Distribution
+        assert isinstance(dim, Distribution) and not dim.sample_only
         values = dim.from_unit(np.linspace(0, 1, 7))
         low, high = dist.support()
         assert all(low <= v <= high for v in values)
 
 
+def test_distribution_builds_the_class_of_its_mode():
+    # One class per mode, built by Distribution(...) from the scipy object.
+    cases = [
+        (stats.norm(0, 1), ContinuousDistribution, Kind.CONTINUOUS),
+        (stats.poisson(3), IntegerDistribution, Kind.ORDERED_DISCRETE),
+        (RvsOnly(), SampleOnlyDistribution, Kind.SAMPLE_ONLY),
+    ]
+    for dist, cls, kind in cases:
+        dim = Distribution(dist)
+        assert type(dim) is cls and isinstance(dim, Distribution)
+        assert dim.kind is kind
+        assert repr(dim).startswith("Distribution(")
+        assert dim == cls(dist)
+        copy = pickle.loads(pickle.dumps(dim))  # checkpoints pickle spaces
+        assert type(copy) is cls and copy.kind is kind
+    assert as_dimension(stats.geom(1e-6), "x").kind is Kind.ORDERED_DISCRETE
+    with pytest.raises(TypeError, match="rvs"):
+        Distribution(object())
+
+
+def test_kind_is_decided_by_the_dimension():
+    kinds = {
+        Real(0, 1): Kind.CONTINUOUS,
+        Distribution(stats.norm(0, 1)): Kind.CONTINUOUS,
+        Integer(1, 5): Kind.ORDERED_DISCRETE,
+        Ordinal([1, 3, 10]): Kind.ORDERED_DISCRETE,
+        DiscreteDistribution(stats.poisson(3)): Kind.ORDERED_DISCRETE,
+        Distribution(stats.geom(1e-6)): Kind.ORDERED_DISCRETE,
+        Categorical(["a", "b"]): Kind.CATEGORICAL,
+        Distribution(RvsOnly()): Kind.SAMPLE_ONLY,
+    }
+    for dim, kind in kinds.items():
+        assert dim.kind is kind, dim
+    space = SearchSpace({f"p{i}": dim for i, dim in enumerate(kinds)})
+    assert space.columns_of(Kind.ORDERED_DISCRETE).tolist() == [2, 3, 4, 5]
+    assert space.columns_of(Kind.CONTINUOUS, Kind.SAMPLE_ONLY).tolist() == [0, 1, 7]
+    assert space.columns_of(Kind.CATEGORICAL).tolist() == [6]
+
+
+def test_cell_width_of_discrete_kinds():
+    np.testing.assert_allclose(Integer(1, 4).cell_width(np.array([0.1, 0.9])), [0.25, 0.25])
+    dist = stats.geom(1e-6)
+    dim = Distribution(dist)
+    u = dim.to_unit([10, 500_000])
+    np.testing.assert_allclose(dim.cell_width(u), dist.pmf([10, 500_000]), rtol=1e-6)
+    start, end = dim.cell(u)
+    assert np.all((start < u) & (u < end))
+    with pytest.raises(TypeError, match="no cells"):
+        Real(0, 1).cell_width(np.array([0.5]))
+
+
 def test_sample_only_object_decodes_deterministically():
     dim = as_dimension(RvsOnly(), "x")
-    assert type(dim) is Distribution and dim.sample_only
+    assert type(dim) is SampleOnlyDistribution and dim.sample_only
     u = np.array([0.3, 0.3, 0.7, 0.123456])
     first = dim.from_unit(u)
     assert first == dim.from_unit(u)

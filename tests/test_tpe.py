@@ -163,3 +163,24 @@ def test_tpe_options_are_validated_before_any_fit(iris, counter, option, match):
     with pytest.raises(ValueError, match=match):
         TPESearchCV(counter(), {"a": Real(0, 1)}, **option).fit(X, y)
     assert counter.n_fits == 0
+
+
+def test_discrete_scipy_distribution_is_modelled_by_cells_like_in_cmaes():
+    # Regression: the kind of a dimension was decided per strategy, and a discrete scipy
+    # distribution with many values was discrete for CMA-ES but continuous for TPE.
+    from scipy.stats import geom
+
+    from skhpo.space import Kind
+
+    space = SearchSpace({"wait": geom(1e-6)})
+    dim = space.columns[0].dimension
+    assert dim.kind is Kind.ORDERED_DISCRETE
+    kinds = ColumnKinds.of(space, [0])
+    assert kinds.cells == [dim]
+    # Two unit values of one value's cell have one density: the kernel's mass over the cell.
+    start, end = dim.cell(dim.to_unit([200_000]))
+    width = end[0] - start[0]
+    inside = np.array([[start[0] + 0.1 * width], [end[0] - 0.1 * width]])
+    density = ParzenEstimator(space.sample(5, np.random.default_rng(0)), np.ones(5), kinds, 1.0)
+    log_pdf = density.log_pdf(inside)
+    assert log_pdf[0] == pytest.approx(log_pdf[1])

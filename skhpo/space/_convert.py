@@ -19,9 +19,9 @@ from ._dimensions import (
     Integer,
     Ordinal,
     Real,
-    _is_real_number,
     check_distribution,
     finite_values,
+    is_real_number,
 )
 
 __all__ = ["as_dimension"]
@@ -59,7 +59,7 @@ def _as_dimension(value: Any) -> Dimension:
             raise ValueError(
                 f"an array of choices must be one-dimensional, got shape {value.shape}"
             )
-        if len(values) and all(_is_real_number(v) and not np.isnan(v) for v in values):
+        if len(values) and all(is_real_number(v) and not np.isnan(v) for v in values):
             return Ordinal(values)
         return Categorical(values)
     if hasattr(value, "rvs") and not isinstance(value, type):

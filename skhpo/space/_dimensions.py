@@ -13,6 +13,7 @@ compare equal when they describe the same range.
 
 from __future__ import annotations
 
+import enum
 import numbers
 import warnings
 from abc import ABC, abstractmethod
@@ -25,12 +26,19 @@ from sklearn.base import clone
 
 __all__ = [
     "Categorical",
+    "Choices",
+    "ContinuousDistribution",
     "Dimension",
+    "DiscreteDimension",
     "DiscreteDistribution",
     "Distribution",
     "Integer",
+    "IntegerDistribution",
+    "Kind",
     "Ordinal",
     "Real",
+    "SampleOnlyDistribution",
+    "is_real_number",
 ]
 
 # Keys of continuous values are rounded to this many decimals of the unit
@@ -49,7 +57,8 @@ _QUANTILE_EPS = 1e-12
 _MAX_FINITE_LEVELS = 10_000
 
 
-def _is_real_number(value: Any) -> bool:
+def is_real_number(value: Any) -> bool:
+    """Whether ``value`` is a real number (booleans are not)."""
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
@@ -79,6 +88,22 @@ def same_value(a: Any, b: Any) -> bool:
         return bool(a == b)
     except Exception:  # noqa: BLE001 - ambiguous or failing __eq__ means "not equal"
         return False
+
+
+class Kind(enum.Enum):
+    """How strategies treat a dimension: the one place this is decided.
+
+    ``CONTINUOUS``: ordered, infinitely many values (a real range, a continuous
+    distribution). ``ORDERED_DISCRETE``: ordered, integer-like values each owning a
+    cell of the unit interval (integers, ordered choices, discrete distributions).
+    ``CATEGORICAL``: unordered choices. ``SAMPLE_ONLY``: values can only be drawn
+    (an object with ``rvs`` only), so nothing can be learnt about them.
+    """
+
+    CONTINUOUS = "continuous"
+    ORDERED_DISCRETE = "ordered discrete"
+    CATEGORICAL = "categorical"
+    SAMPLE_ONLY = "sample-only"
 
 
 class Dimension(ABC):
@@ -124,6 +149,26 @@ class Dimension(ABC):
         """Number of distinct values (``math.inf`` when continuous)."""
         return float("inf") if self.n_levels is None else self.n_levels
 
+    @property
+    def kind(self) -> Kind:
+        """How strategies treat this dimension (see :class:`Kind`)."""
+        if not self.ordered:
+            return Kind.CATEGORICAL
+        return Kind.CONTINUOUS if self.n_levels is None else Kind.ORDERED_DISCRETE
+
+    def cell(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Unit values where the cell of each unit value's value starts and ends.
+
+        Every unit value of a cell decodes to the same value; defined for discrete
+        kinds only (``TypeError`` otherwise).
+        """
+        raise TypeError(f"{self!r} is {self.kind.value}: its values have no cells")
+
+    def cell_width(self, u: np.ndarray) -> np.ndarray:
+        """Width of the cell of each unit value's value (see :meth:`cell`)."""
+        start, end = self.cell(u)
+        return end - start
+
     # -- value semantics -------------------------------------------------------
     @abstractmethod
     def _identity(self) -> tuple:
@@ -147,7 +192,7 @@ class Dimension(ABC):
         object.__setattr__(self, "_frozen", True)
 
 
-class _DiscreteDimension(Dimension):
+class DiscreteDimension(Dimension):
     """A dimension with finitely many levels, each owning one cell of [0, 1]."""
 
     @abstractmethod
@@ -165,6 +210,9 @@ class _DiscreteDimension(Dimension):
         Level ``i`` owns ``[start[i], end[i])``; level 0 starts at 0, the last ends at 1.
         Memory and time depend on ``len(levels)`` only, never on ``n_levels``.
         """
+
+    def cell(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.cell_bounds(self.level_of(u))
 
     def cell_edges(self) -> np.ndarray:
         """Unit values where the cells of all levels meet, shape ``(n_levels + 1,)``.
@@ -257,7 +305,7 @@ class Real(_SkoptKeywordHints, Dimension):
     """
 
     def __init__(self, low: float, high: float, log: bool = False) -> None:
-        _check_bounds("Real", low, high, log, _is_real_number)
+        _check_bounds("Real", low, high, log, is_real_number)
         self.low = float(low)
         self.high = float(high)
         self.log = bool(log)
@@ -311,7 +359,7 @@ class Real(_SkoptKeywordHints, Dimension):
         return np.round(self._unit(self._values(u)), _KEY_DECIMALS) + 0.0
 
     def contains(self, value: Any) -> bool:
-        return _is_real_number(value) and self.low <= value <= self.high
+        return is_real_number(value) and self.low <= value <= self.high
 
     def _identity(self) -> tuple:
         return (self.low, self.high, self.log)
@@ -321,7 +369,7 @@ class Real(_SkoptKeywordHints, Dimension):
         return f"Real({self.low!r}, {self.high!r}{log})"
 
 
-class Integer(_SkoptKeywordHints, _DiscreteDimension):
+class Integer(_SkoptKeywordHints, DiscreteDimension):
     """Integers from ``low`` to ``high``, both included.
 
     Parameters
@@ -434,7 +482,7 @@ def _check_choices(cls_name: str, choices: Any) -> list:
     return choices
 
 
-class _Choices(_DiscreteDimension):
+class Choices(DiscreteDimension):
     """Shared cell arithmetic of finite lists of choices: level i owns [i/k, (i+1)/k)."""
 
     choices: tuple
@@ -477,7 +525,7 @@ class _Choices(_DiscreteDimension):
         return f"{type(self).__name__}({list(self.choices)!r})"
 
 
-class Categorical(_Choices):
+class Categorical(Choices):
     """Unordered choices among any Python objects.
 
     Values reach the estimator exactly as given: strings stay ``str``, ``None``,
@@ -504,7 +552,7 @@ class Categorical(_Choices):
         self._freeze()
 
 
-class Ordinal(_Choices):
+class Ordinal(Choices):
     """Ordered numeric choices, such as ``[1, 3, 10, 30]``.
 
     A list of numbers in ``param_distributions`` becomes an ``Ordinal``: values are
@@ -520,7 +568,7 @@ class Ordinal(_Choices):
     def __init__(self, values: Sequence[Any]) -> None:
         values = _check_choices("Ordinal", values)
         for value in values:
-            if not _is_real_number(value) or np.isnan(value):
+            if not is_real_number(value) or np.isnan(value):
                 raise TypeError(f"Ordinal: values must be real numbers, got {value!r}")
         if len({float(v) for v in values}) != len(values):
             raise ValueError(f"Ordinal: values must be distinct, got {values!r}")
@@ -642,7 +690,7 @@ def _describe(distribution: Any) -> str:
     return f"{name}({args})"
 
 
-class DiscreteDistribution(_DiscreteDimension):
+class DiscreteDistribution(DiscreteDimension):
     """A discrete scipy.stats distribution with finitely many values, as ordered levels.
 
     Each value of positive probability is a level whose cell of the unit interval
@@ -718,7 +766,7 @@ class DiscreteDistribution(_DiscreteDimension):
         return [self.values[i] for i in self.level_of(u)]
 
     def contains(self, value: Any) -> bool:
-        return _is_real_number(value) and bool(np.any(self._value_array == float(value)))
+        return is_real_number(value) and bool(np.any(self._value_array == float(value)))
 
     def _identity(self) -> tuple:
         return (self.distribution,)
@@ -737,6 +785,10 @@ class Distribution(Dimension):
     value seeds one draw, so strategies can propose values but learn nothing
     about this dimension.
 
+    ``Distribution(distribution)`` builds the one of three dimensions that fits:
+    :class:`ContinuousDistribution`, :class:`IntegerDistribution` (a discrete
+    distribution) or :class:`SampleOnlyDistribution` (``rvs`` only).
+
     Parameters
     ----------
     distribution : object
@@ -745,25 +797,104 @@ class Distribution(Dimension):
     """
 
     _EPS = _QUANTILE_EPS
+    #: Whether values are integers (a discrete scipy distribution).
+    discrete: bool = False
+
+    def __new__(cls, distribution: Any = None) -> Distribution:
+        if cls is Distribution:  # the factory: the class that fits the distribution
+            if not hasattr(distribution, "rvs"):
+                raise TypeError(f"Distribution: {distribution!r} has no rvs method")
+            if not (hasattr(distribution, "ppf") and hasattr(distribution, "cdf")):
+                cls = SampleOnlyDistribution
+            elif is_discrete_distribution(distribution):
+                cls = IntegerDistribution
+            else:
+                cls = ContinuousDistribution
+        return super().__new__(cls)
 
     def __init__(self, distribution: Any) -> None:
         if not hasattr(distribution, "rvs"):
-            raise TypeError(f"Distribution: {distribution!r} has no rvs method")
+            raise TypeError(f"{type(self).__name__}: {distribution!r} has no rvs method")
         check_distribution(distribution)
         self.distribution = distribution
-        self.sample_only = not (hasattr(distribution, "ppf") and hasattr(distribution, "cdf"))
-        self.discrete = is_discrete_distribution(distribution)
-        if self.discrete and _slow_quantiles(distribution):
+        self._freeze()
+
+    def _identity(self) -> tuple:
+        return (self.distribution,)
+
+    def __repr__(self) -> str:
+        return f"Distribution({_describe(self.distribution)})"
+
+
+class ContinuousDistribution(Distribution):
+    """A continuous scipy.stats distribution: the unit value of ``x`` is ``cdf(x)``.
+
+    Parameters
+    ----------
+    distribution : object
+        A frozen continuous scipy.stats distribution.
+    """
+
+    def snap(self, u: np.ndarray) -> np.ndarray:
+        return np.clip(np.asarray(u, dtype=float), self._EPS, 1.0 - self._EPS)
+
+    def codes(self, u: np.ndarray) -> np.ndarray:
+        return np.round(self.snap(u), _KEY_DECIMALS)
+
+    def to_unit(self, values: Sequence[Any]) -> np.ndarray:
+        for value in values:
+            if not self.contains(value):
+                raise ValueError(f"{value!r} is not in {self!r}")
+        return self.snap(self.distribution.cdf(np.asarray(values, dtype=float)))
+
+    def from_unit(self, u: np.ndarray) -> list:
+        # scipy's quantiles can leave the support at degenerate arguments.
+        low, high = self.distribution.support()
+        return np.clip(self.distribution.ppf(self.snap(u)), low, high).astype(float).tolist()
+
+    def contains(self, value: Any) -> bool:
+        if not is_real_number(value):
+            return False
+        low, high = self.distribution.support()
+        if not low <= value <= high:
+            return False
+        q = self.distribution.cdf(value)
+        return bool(q >= self._EPS and q <= 1.0 - self._EPS)
+
+
+class IntegerDistribution(Distribution):
+    """A discrete scipy.stats distribution with too many values to list as levels.
+
+    Searched in quantile space: value ``k`` owns the cell ``[cdf(k - 1), cdf(k))``
+    of the unit interval and decodes to ``int``. (A discrete distribution with few
+    values becomes a :class:`DiscreteDistribution`.)
+
+    Parameters
+    ----------
+    distribution : object
+        A frozen discrete scipy.stats distribution with fast quantiles.
+    """
+
+    discrete = True
+
+    def __init__(self, distribution: Any) -> None:
+        if _slow_quantiles(distribution):
             raise ValueError(
                 f"{_describe(distribution)}: scipy finds its quantiles by summing "
                 "probabilities, which can run for hours; use DiscreteDistribution"
             )
-        self._freeze()
+        super().__init__(distribution)
+
+    @property
+    def kind(self) -> Kind:
+        return Kind.ORDERED_DISCRETE
+
+    def cell(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        k = self.distribution.ppf(self.snap(u))
+        return self.distribution.cdf(k - 1), self.distribution.cdf(k)
 
     def snap(self, u: np.ndarray) -> np.ndarray:
         u = np.clip(np.asarray(u, dtype=float), self._EPS, 1.0 - self._EPS)
-        if not self.discrete:
-            return u
         k = self.distribution.ppf(u)
         # The middle of the quantile cell of k decodes back to k.
         return np.clip(
@@ -771,44 +902,60 @@ class Distribution(Dimension):
         )
 
     def codes(self, u: np.ndarray) -> np.ndarray:
-        if self.sample_only:
-            return np.floor(np.clip(u, 0.0, 1.0) * 2**31)
-        if self.discrete:
-            return self.distribution.ppf(self.snap(u))
-        return np.round(self.snap(u), _KEY_DECIMALS)
+        return self.distribution.ppf(self.snap(u))
 
     def to_unit(self, values: Sequence[Any]) -> np.ndarray:
-        if self.sample_only:
-            raise ValueError(f"values of {self!r} can only be drawn, not given")
         for value in values:
             if not self.contains(value):
                 raise ValueError(f"{value!r} is not in {self!r}")
         return self.snap(self.distribution.cdf(np.asarray(values, dtype=float)))
 
     def from_unit(self, u: np.ndarray) -> list:
-        if self.sample_only:
-            seeds = self.codes(u).astype(np.int64)
-            draws = [self.distribution.rvs(random_state=int(s)) for s in seeds]
-            return [d.item() if isinstance(d, np.generic) else d for d in draws]
         # scipy's quantiles can leave the support at degenerate arguments (geom(1.0)).
         low, high = self.distribution.support()
-        x = np.clip(self.distribution.ppf(self.snap(u)), low, high)
-        return x.astype(np.int64).tolist() if self.discrete else x.astype(float).tolist()
+        return np.clip(self.distribution.ppf(self.snap(u)), low, high).astype(np.int64).tolist()
 
     def contains(self, value: Any) -> bool:
-        if self.sample_only:
-            return True
-        if not _is_real_number(value) or (self.discrete and not float(value).is_integer()):
+        if not is_real_number(value) or not float(value).is_integer():
             return False
         low, high = self.distribution.support()
         if not low <= value <= high:
             return False
-        q = self.distribution.cdf(value)
-        q_below = self.distribution.cdf(value - 1) if self.discrete else q
+        q, q_below = self.distribution.cdf(value), self.distribution.cdf(value - 1)
         return bool(q >= self._EPS and q_below <= 1.0 - self._EPS)
 
-    def _identity(self) -> tuple:
-        return (self.distribution,)
 
-    def __repr__(self) -> str:
-        return f"Distribution({_describe(self.distribution)})"
+class SampleOnlyDistribution(Distribution):
+    """An object with only an ``rvs`` method: values can be drawn, not modelled.
+
+    Each unit value seeds one draw, so strategies can propose values but learn
+    nothing about this dimension, and values cannot be given (as starting points).
+
+    Parameters
+    ----------
+    distribution : object
+        Any object with ``rvs(random_state=...)``.
+    """
+
+    sample_only = True
+
+    @property
+    def kind(self) -> Kind:
+        return Kind.SAMPLE_ONLY
+
+    def snap(self, u: np.ndarray) -> np.ndarray:
+        return np.clip(np.asarray(u, dtype=float), self._EPS, 1.0 - self._EPS)
+
+    def codes(self, u: np.ndarray) -> np.ndarray:
+        return np.floor(np.clip(u, 0.0, 1.0) * 2**31)
+
+    def to_unit(self, values: Sequence[Any]) -> np.ndarray:
+        raise ValueError(f"values of {self!r} can only be drawn, not given")
+
+    def from_unit(self, u: np.ndarray) -> list:
+        seeds = self.codes(u).astype(np.int64)
+        draws = [self.distribution.rvs(random_state=int(s)) for s in seeds]
+        return [d.item() if isinstance(d, np.generic) else d for d in draws]
+
+    def contains(self, value: Any) -> bool:
+        return True

@@ -26,13 +26,12 @@ import numpy as np
 from scipy.stats import qmc
 
 from ._convert import as_dimension
-from ._dimensions import Categorical, Dimension, _DiscreteDimension
+from ._dimensions import Categorical, Dimension, DiscreteDimension, IntegerDistribution, Kind
 
 __all__ = ["ENUMERATION_LIMIT", "Column", "SearchSpace"]
 
-# Finite spaces up to this size are enumerated when random proposals run dry.
-_ENUMERATION_LIMIT = 100_000
-ENUMERATION_LIMIT = _ENUMERATION_LIMIT
+#: Finite spaces up to this size are enumerated when random proposals run dry.
+ENUMERATION_LIMIT = 100_000
 # Redraws of random rows that repeat rows to avoid.
 _REDRAWS = 10
 
@@ -125,6 +124,20 @@ class SearchSpace:
     def size(self) -> int | float:
         """Number of distinct candidates (``math.inf`` for continuous spaces)."""
         return sum(math.prod(d.size for d in sub.values()) for sub in self.subspaces)
+
+    def columns_of(self, *kinds: Kind) -> np.ndarray:
+        """Indices of the columns whose dimension is of one of ``kinds``.
+
+        Examples
+        --------
+        >>> from skhpo.space import Integer, Kind, Real, SearchSpace
+        >>> space = SearchSpace({"x": Real(0.0, 1.0), "n": Integer(1, 5), "k": ["a", "b"]})
+        >>> space.columns_of(Kind.ORDERED_DISCRETE, Kind.CATEGORICAL).tolist()
+        [1, 2]
+        """
+        return np.array(
+            [j for j, c in enumerate(self.columns) if c.dimension.kind in kinds], dtype=np.int64
+        )
 
     def subspace_index(self, X: np.ndarray) -> np.ndarray:
         """Sub-space of each row, shape ``(n,)``."""
@@ -282,7 +295,7 @@ class SearchSpace:
 
     def enumerate(self) -> np.ndarray:
         """Every candidate of a finite space as canonical rows (``ValueError`` if too many)."""
-        if self.size > _ENUMERATION_LIMIT:
+        if self.size > ENUMERATION_LIMIT:
             raise ValueError(f"the space has {self.size} candidates, too many to enumerate")
         blocks = []
         for s, layout in enumerate(self._layout):
@@ -329,7 +342,7 @@ class SearchSpace:
             if dim.ordered:
                 step = rng.normal(0.0, scale, rows.sum())
                 Y[rows, j] = _reflect(X[rows, j] + step)
-                if isinstance(dim, _DiscreteDimension) and dim.n_levels > 1:
+                if isinstance(dim, DiscreteDimension) and dim.n_levels > 1:
                     Y[rows, j] = _at_least_one_level(dim, X[rows, j], Y[rows, j], step)
             else:
                 k = dim.n_levels
@@ -354,14 +367,14 @@ class SearchSpace:
         if np.isnan(x[j]):
             return np.empty((0, self.n_columns))
         dim = self.columns[j].dimension
-        if isinstance(dim, _DiscreteDimension):
+        if isinstance(dim, DiscreteDimension):
             level = int(dim.level_of(x[j : j + 1])[0])
             if dim.ordered:
                 levels = [lv for lv in (level - 1, level + 1) if 0 <= lv < dim.n_levels]
             else:
                 levels = [lv for lv in range(dim.n_levels) if lv != level]
             values = dim.unit_of_level(np.array(levels, dtype=np.int64))
-        elif getattr(dim, "discrete", False) and not dim.sample_only:
+        elif isinstance(dim, IntegerDistribution):
             # A discrete scipy distribution: k - 1 and k + 1.
             (k,) = dim.from_unit(x[j : j + 1])
             values = np.array([dim.to_unit([v])[0] for v in (k - 1, k + 1) if dim.contains(v)])
@@ -385,7 +398,7 @@ class SearchSpace:
 
 
 def _at_least_one_level(
-    dim: _DiscreteDimension, old: np.ndarray, new: np.ndarray, step: np.ndarray
+    dim: DiscreteDimension, old: np.ndarray, new: np.ndarray, step: np.ndarray
 ) -> np.ndarray:
     """Unit values of ``new``'s levels, moved one level on from ``old`` where equal."""
     old_level, new_level = dim.level_of(old), dim.level_of(new)

@@ -1,10 +1,10 @@
 """Search strategies: ask/tell optimisers over a SearchSpace's encoded rows."""
 
-from ._base import Strategy
+from ._base import Strategy, fitness
 from ._bayes import BayesStrategy
 from ._cmaes import CMAESStrategy
 from ._coordinate import CoordinateStrategy
-from ._evolution import EvolutionStrategy
+from ._genetic import GeneticStrategy
 from ._random import RandomStrategy
 from ._tpe import TPEStrategy
 
@@ -12,8 +12,9 @@ __all__ = [
     "BayesStrategy",
     "CMAESStrategy",
     "CoordinateStrategy",
-    "EvolutionStrategy",
+    "GeneticStrategy",
     "RandomStrategy",
     "Strategy",
     "TPEStrategy",
+    "fitness",
 ]

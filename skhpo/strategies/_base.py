@@ -8,7 +8,12 @@ import numpy as np
 
 from ..space import SearchSpace
 
-__all__ = ["Strategy"]
+__all__ = ["Strategy", "fitness"]
+
+
+def fitness(y: np.ndarray) -> np.ndarray:
+    """Scores with failed evaluations (``NaN``) as the worst possible fitness, ``-inf``."""
+    return np.where(np.isnan(y), -np.inf, y)
 
 
 class Strategy(ABC):
@@ -38,6 +43,8 @@ class Strategy(ABC):
 
     #: Candidates per batch when the user does not choose.
     default_batch_size: int = 8
+    #: Whether the strategy searches list-of-dicts spaces (several sub-spaces).
+    supports_subspaces: bool = True
 
     def __init__(self, space: SearchSpace, rng: np.random.Generator) -> None:
         self.space = space
@@ -45,6 +52,34 @@ class Strategy(ABC):
         self.X = np.empty((0, space.n_columns))
         self.y = np.empty(0)
         self.y_std = np.empty(0)
+        self.initial_design = np.empty((0, space.n_columns))
+        self._n_designed = 0
+
+    # -- helpers every strategy shares -------------------------------------------------------
+    def make_initial_design(self, n: int) -> None:
+        """Draw an ``n``-point space-filling design, handed out by :meth:`initial_design_rows`."""
+        self.initial_design = self.space.design(n, self.rng)
+        self._n_designed = 0
+
+    def initial_design_rows(self, n: int) -> list[np.ndarray]:
+        """Up to ``n`` rows of the initial design not handed out yet (each is handed out once)."""
+        start = self._n_designed
+        rows = list(self.initial_design[start : start + n])
+        self._n_designed += len(rows)
+        return rows
+
+    def avoid(self, pending: np.ndarray | None = None) -> np.ndarray:
+        """The rows a proposal must not repeat: every evaluated row, then ``pending``."""
+        if pending is None:
+            return self.X
+        return np.vstack([self.X, np.asarray(pending, dtype=float).reshape(-1, self.X.shape[1])])
+
+    def fill(self, n: int, avoid: np.ndarray | None = None) -> np.ndarray:
+        """``n`` random rows, none repeating ``avoid`` or each other when it is given.
+
+        Without ``avoid`` the rows are plain uniform draws (no redraws).
+        """
+        return self.space.sample(n, self.rng, avoid=avoid)
 
     @abstractmethod
     def ask(self, n: int, pending: np.ndarray | None = None) -> np.ndarray:

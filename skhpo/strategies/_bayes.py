@@ -12,7 +12,7 @@ from .._bo.inputs import GPInputs
 from .._bo.optimize import maximize_acquisition
 from .._bo.seen import SeenRows
 from ..space import SearchSpace
-from ._base import Strategy
+from ._base import Strategy, fitness
 
 __all__ = ["BayesStrategy"]
 
@@ -89,8 +89,7 @@ class BayesStrategy(Strategy):
         self.n_initial_points = n_initial_points
         self.acquisition, default_exploration = ACQUISITIONS[acquisition]
         self.exploration = default_exploration if exploration is None else exploration
-        self._design = space.design(n_initial_points, rng)
-        self._n_designed = 0
+        self.make_initial_design(n_initial_points)
         self._gp = GaussianProcess()
         self._n_at_last_optimization = 0
         # Evaluated candidates, to screen proposals at a cost that does not grow with them.
@@ -102,13 +101,11 @@ class BayesStrategy(Strategy):
         self._seen.add(self.X[n_before:])
 
     def ask(self, n: int, pending: np.ndarray | None = None) -> np.ndarray:
-        n_design = min(n, len(self._design) - self._n_designed)
-        chosen = list(self._design[self._n_designed : self._n_designed + n_design])
-        self._n_designed += n_design
+        chosen = self.initial_design_rows(n)
         if len(chosen) == n:
             return np.array(chosen)
         if np.isfinite(self.y).sum() < 2:  # nothing to model yet
-            return np.vstack([*chosen, self.space.sample(n - len(chosen), self.rng)])
+            return np.vstack([*chosen, self.fill(n - len(chosen))])
         with threadpool_limits(1, user_api="blas"):  # small matrices: threads only contend
             chosen += self._propose(n - len(chosen), pending, chosen)
         return np.array(chosen)
@@ -123,7 +120,7 @@ class BayesStrategy(Strategy):
         excluded = self._seen.extended(busy)
         if len(busy):
             gp = gp.condition_on(self.inputs(busy), np.full(len(busy), liar))
-        incumbents = self.X[np.argsort(-np.nan_to_num(self.y, nan=-np.inf))[:3]]
+        incumbents = self.X[np.argsort(-fitness(self.y))[:3]]
         best = z.max()
         proposals = []
         for _ in range(n):
@@ -137,8 +134,7 @@ class BayesStrategy(Strategy):
                 acquisition, self.space, self.rng, incumbents, excluded.contains
             )
             if x is None:  # every candidate found is taken: one at random instead
-                avoid = np.vstack([self.X, busy, *proposals])
-                x = self.space.sample(1, self.rng, avoid=avoid)[0]
+                x = self.fill(1, avoid=np.vstack([self.avoid(busy), *proposals]))[0]
             proposals.append(x)
             excluded.add(x[None])
             gp = gp.condition_on(self.inputs(x[None]), np.array([liar]))

@@ -15,9 +15,8 @@ import math
 import numpy as np
 from scipy.stats import norm
 
-from ..space import SearchSpace
-from ..space._dimensions import _DiscreteDimension
-from ._base import Strategy
+from ..space import Kind, SearchSpace
+from ._base import Strategy, fitness
 
 __all__ = ["CMAESStrategy"]
 
@@ -124,6 +123,8 @@ class CMAESStrategy(Strategy):
     True
     """
 
+    supports_subspaces = False
+
     def __init__(
         self,
         space: SearchSpace,
@@ -138,9 +139,7 @@ class CMAESStrategy(Strategy):
                 "CMAESStrategy needs a single sub-space (a dict), not a list of "
                 f"{len(space.subspaces)} dicts"
             )
-        kinds = [_kind(column.dimension) for column in space.columns]
-        self._numeric = np.array([j for j, k in enumerate(kinds) if k in ("real", "discrete")],
-                                 dtype=np.int64)  # fmt: skip
+        self._numeric = space.columns_of(Kind.CONTINUOUS, Kind.ORDERED_DISCRETE)
         if not len(self._numeric):
             raise ValueError(
                 "CMAESStrategy needs at least one numeric parameter (a range, numbers or "
@@ -148,9 +147,9 @@ class CMAESStrategy(Strategy):
             )
         if not initial_sigma > 0:
             raise ValueError(f"initial_sigma must be > 0, got {initial_sigma!r}")
-        self._categorical = [j for j, k in enumerate(kinds) if k == "categorical"]
-        self._sample_only = [j for j, k in enumerate(kinds) if k == "sample"]
-        self._discrete = np.array([kinds[j] == "discrete" for j in self._numeric])
+        self._categorical = space.columns_of(Kind.CATEGORICAL).tolist()
+        self._sample_only = space.columns_of(Kind.SAMPLE_ONLY).tolist()
+        self._discrete = np.isin(self._numeric, space.columns_of(Kind.ORDERED_DISCRETE))
         self.n_dim = len(self._numeric)
         if population_size is None:
             population_size = 4 + math.floor(3 * math.log(self.n_dim))
@@ -224,7 +223,7 @@ class CMAESStrategy(Strategy):
         if not self._discrete.any():
             return False
         columns = self._numeric[self._discrete]
-        widths = np.array([_cell_width(self.space.columns[j].dimension, u)
+        widths = np.array([self.space.columns[j].dimension.cell_width(np.array([u]))[0]
                            for j, u in zip(columns, self.mean[self._discrete])])  # fmt: skip
         floor = widths / (2 * self._margin_z)
         index = np.flatnonzero(self._discrete)
@@ -238,9 +237,7 @@ class CMAESStrategy(Strategy):
     def ask(self, n: int, pending: np.ndarray | None = None) -> np.ndarray:
         if not self._started:
             self._start()
-        taken = set(self.space.keys(self.X))
-        if pending is not None and len(pending):
-            taken.update(self.space.keys(np.asarray(pending, dtype=float)))
+        taken = set(self.space.keys(self.avoid(pending)))
         raw = self._sample(n)
         fresh = np.zeros(n, dtype=bool)
         for attempt in range(_DISTINCT_RESAMPLES + 1):
@@ -258,16 +255,16 @@ class CMAESStrategy(Strategy):
             self._proposed[key] = values
         if not fresh.all():  # a crowded region: random rows instead, and a restart soon
             self._stuck = self._stuck or (~fresh).sum() > n / 2
-            busy = [self.X, X[fresh]] + ([] if pending is None else [np.asarray(pending, float)])
-            X[~fresh] = self.space.sample(int((~fresh).sum()), self.rng, avoid=np.vstack(busy))
+            busy = np.vstack([self.avoid(pending), X[fresh]])
+            X[~fresh] = self.fill(int((~fresh).sum()), avoid=busy)
         return X
 
     def _start(self) -> None:
         """Start at the best row told so far, if any (else the centre)."""
         self._started = True
-        fitness = _fitness(self.y)
-        if len(fitness) and np.isfinite(fitness).any():
-            best = self.X[int(np.argmax(fitness))]
+        scores = fitness(self.y)
+        if len(scores) and np.isfinite(scores).any():
+            best = self.X[int(np.argmax(scores))]
             self._reset(self.population_size, best[self._numeric])
 
     def _sample(self, n: int) -> np.ndarray:
@@ -309,8 +306,8 @@ class CMAESStrategy(Strategy):
         keys = self.space.keys(X)
         # The unrounded values of the rows it proposed; the canonical ones of the others.
         values = np.array([self._proposed.pop(key, x) for key, x in zip(keys, X[:, self._numeric])])
-        fitness = _fitness(y)
-        order = np.argsort(-fitness, kind="stable")
+        scores = fitness(y)
+        order = np.argsort(-scores, kind="stable")
         best = order[: self._mu]
 
         # Steps of every row, clipped to a Mahalanobis length (injected solutions).
@@ -347,7 +344,7 @@ class CMAESStrategy(Strategy):
         self._update_categorical(X[best])
         changed = self._apply_margin()
         self._decompose(force=changed)
-        if self._should_restart(fitness):
+        if self._should_restart(scores):
             self.n_restarts += 1
             self._reset(self.population_size * _IPOP_FACTOR, self.rng.random(self.n_dim))
 
@@ -380,26 +377,6 @@ class CMAESStrategy(Strategy):
         return bool(flat or collapsed or ill or self._stuck)
 
 
-def _kind(dim) -> str:
-    """How CMA-ES treats a dimension: real, discrete (ordered), categorical or sample."""
-    if not dim.ordered:
-        return "categorical"
-    if dim.sample_only:
-        return "sample"
-    if dim.n_levels is not None or getattr(dim, "discrete", False):
-        return "discrete"
-    return "real"
-
-
-def _cell_width(dim, u: float) -> float:
-    """Width, in unit scale, of the cell of the level that ``u`` decodes to."""
-    if isinstance(dim, _DiscreteDimension):
-        start, end = dim.cell_bounds(dim.level_of(np.array([u])))
-        return float(end[0] - start[0])
-    (k,) = dim.distribution.ppf(dim.snap(np.array([u])))  # a discrete scipy distribution
-    return float(dim.distribution.cdf(k) - dim.distribution.cdf(k - 1))
-
-
 def _floored(p: np.ndarray, floor: float) -> np.ndarray:
     """Probabilities ``p`` with each at least ``floor``, still summing to 1."""
     p = np.maximum(p / p.sum(), floor)
@@ -408,8 +385,3 @@ def _floored(p: np.ndarray, floor: float) -> np.ndarray:
     if excess > 0 and above.sum() > 0:
         p = p - excess * above / above.sum()
     return p
-
-
-def _fitness(y: np.ndarray) -> np.ndarray:
-    """Scores with failures as the worst possible fitness."""
-    return np.where(np.isnan(y), -np.inf, y)

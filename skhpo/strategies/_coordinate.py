@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..space import SearchSpace
+from ..space import Kind, SearchSpace
 from ._base import Strategy
 
 __all__ = ["CoordinateStrategy"]
@@ -128,9 +128,7 @@ class CoordinateStrategy(Strategy):
 
     # -- ask ----------------------------------------------------------------------------------
     def ask(self, n: int, pending: np.ndarray | None = None) -> np.ndarray:
-        taken = set(self.space.keys(self.X))
-        if pending is not None:
-            taken.update(self.space.keys(pending))
+        taken = set(self.space.keys(self.avoid(pending)))
         chosen: list[np.ndarray] = []
         base = self._base()
         while self._queue and len(chosen) < n:
@@ -150,7 +148,7 @@ class CoordinateStrategy(Strategy):
         for _ in range(20):  # every neighbour is known: new points elsewhere
             if len(chosen) == n:
                 break
-            fresh = self.space.sample(n - len(chosen), self.rng)
+            fresh = self.fill(n - len(chosen))
             for row, key in zip(fresh, self.space.keys(fresh)):
                 if key not in taken:
                     taken.add(key)
@@ -190,7 +188,7 @@ class CoordinateStrategy(Strategy):
             if key not in seen:
                 seen.add(key)
                 out.append((row, move))
-        if not out and dim.ordered and dim.n_levels is None:
+        if not out and dim.kind is not Kind.CATEGORICAL and dim.n_levels is None:
             coordinate.step = min(2 * coordinate.step, 0.5)  # too close to known points
         return out
 
@@ -291,7 +289,7 @@ class CoordinateStrategy(Strategy):
 def _searched_by_steps(space: SearchSpace, j: int) -> bool:
     """Numeric columns get line searches; choices and small ordinals get every value."""
     dim = space.columns[j].dimension
-    return dim.ordered and (dim.n_levels is None or dim.n_levels > _SMALL_LEVELS)
+    return dim.kind is not Kind.CATEGORICAL and dim.size > _SMALL_LEVELS
 
 
 def _middle(space: SearchSpace) -> np.ndarray:
@@ -302,7 +300,7 @@ def _middle(space: SearchSpace) -> np.ndarray:
 def _middle_values(space: SearchSpace) -> np.ndarray:
     row = np.full(space.n_columns, 0.5)
     for j, column in enumerate(space.columns):
-        if not column.dimension.ordered:
+        if column.dimension.kind is Kind.CATEGORICAL:
             row[j] = column.dimension.unit_of_level(np.array([0]))[0]
     return row
 

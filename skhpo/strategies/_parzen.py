@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.special import log_ndtr, logsumexp, ndtr, ndtri
 
-from ..space import SearchSpace
+from ..space import Kind, SearchSpace
 
 __all__ = ["ColumnKinds", "ParzenEstimator"]
 
@@ -38,8 +38,8 @@ class ColumnKinds(NamedTuple):
     columns : ndarray of int
         Indices of the columns in the encoded matrix.
     cells : list of Dimension or None
-        The dimension of ordered discrete columns (whose ``level_of`` and
-        ``cell_bounds`` give each value's cell), None otherwise.
+        The dimension of ordered discrete columns (whose ``cell`` gives each
+        value's cell), None otherwise.
     n_choices : list of int or None
         Number of choices of unordered columns, None otherwise.
     """
@@ -53,10 +53,8 @@ class ColumnKinds(NamedTuple):
         cells, n_choices = [], []
         for j in columns:
             dim = space.columns[j].dimension
-            unordered = not dim.ordered
-            discrete = dim.ordered and dim.n_levels is not None
-            cells.append(dim if discrete else None)
-            n_choices.append(dim.n_levels if unordered else None)
+            cells.append(dim if dim.kind is Kind.ORDERED_DISCRETE else None)
+            n_choices.append(dim.n_levels if dim.kind is Kind.CATEGORICAL else None)
         return cls(np.asarray(columns, dtype=np.int64), cells, n_choices)
 
 
@@ -127,7 +125,7 @@ class ParzenEstimator:
                 z = (x - mu) / sigma
                 log_kernel += -0.5 * z**2 - _SQRT2PI_LOG - np.log(sigma) - log_mass
             else:  # the kernel's mass over the value's cell (never a table of every level)
-                low, high = dim.cell_bounds(dim.level_of(X[:, c]))
+                low, high = dim.cell(X[:, c])
                 low, high = low[:, None], high[:, None]
                 log_kernel += _log_mass((low - mu) / sigma, (high - mu) / sigma) - log_mass
         return logsumexp(log_kernel + self.log_weights[None, :], axis=1)

@@ -28,4 +28,4 @@ class RandomStrategy(Strategy):
     default_batch_size = 16
 
     def ask(self, n: int, pending: np.ndarray | None = None) -> np.ndarray:
-        return self.space.sample(n, self.rng, avoid=pending)
+        return self.fill(n, avoid=self.avoid(pending))

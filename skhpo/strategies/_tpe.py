@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..space import SearchSpace
+from ..space import Kind, SearchSpace
 from ._base import Strategy
 from ._parzen import ColumnKinds, ParzenEstimator
 
@@ -95,21 +95,18 @@ class TPEStrategy(Strategy):
         self.multivariate = multivariate
         self.prior_weight = prior_weight
         self.weights = weights
-        self._design = space.design(n_initial_points, rng)
-        self._n_designed = 0
+        self.make_initial_design(n_initial_points)
         self._groups = _groups(space, multivariate)
         self._subspace = (
             ColumnKinds.of(space, [0]) if space.has_subspace_column else None
         )  # fmt: skip
 
     def ask(self, n: int, pending: np.ndarray | None = None) -> np.ndarray:
-        n_design = min(n, len(self._design) - self._n_designed)
-        chosen = list(self._design[self._n_designed : self._n_designed + n_design])
-        self._n_designed += n_design
+        chosen = self.initial_design_rows(n)
         if not np.isfinite(self.y).any():  # nothing good to model yet
-            return np.vstack([*chosen, self.space.sample(n - len(chosen), self.rng)])
+            return np.vstack([*chosen, self.fill(n - len(chosen))])
         busy = [] if pending is None else list(pending)
-        excluded = np.vstack([self.X, *busy]) if busy else self.X  # evaluated or pending
+        excluded = self.avoid(pending)
         while len(chosen) < n:
             rows = np.array(busy + chosen).reshape(len(busy) + len(chosen), self.space.n_columns)
             x = self._propose(rows, excluded)
@@ -155,7 +152,7 @@ class TPEStrategy(Strategy):
         candidates = self.space.canonical(candidates, self.rng)  # fills unmodelled columns
         allowed = ~self.space.isin(candidates, excluded)
         if not allowed.any():
-            return self.space.sample(1, self.rng, avoid=excluded)[0]
+            return self.fill(1, avoid=excluded)[0]
         return candidates[np.flatnonzero(allowed)[np.argmax(score[allowed])]]
 
     def _split(self, busy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -179,7 +176,8 @@ def _groups(space: SearchSpace, multivariate: bool) -> list[_Group]:
     first = 1 if space.has_subspace_column else 0
     informative = [
         j for j in range(first, space.n_columns)
-        if not space.columns[j].dimension.sample_only and space.columns[j].dimension.size > 1
+        if space.columns[j].dimension.kind is not Kind.SAMPLE_ONLY
+        and space.columns[j].dimension.size > 1
     ]  # fmt: skip
     n_sub = len(space.subspaces)
     groups = []

@@ -6,10 +6,10 @@ import math
 
 import numpy as np
 
-from ..space import SearchSpace
-from ._base import Strategy
+from ..space import Kind, SearchSpace
+from ._base import Strategy, fitness
 
-__all__ = ["EvolutionStrategy"]
+__all__ = ["GeneticStrategy"]
 
 # Step size of Gaussian mutations (unit scale): start, bounds.
 _STEP_START, _STEP_MIN, _STEP_MAX = 0.2, 0.01, 0.5
@@ -17,7 +17,7 @@ _TARGET_SUCCESS = 0.2  # Rechenberg's 1/5 success rule
 _BLEND_ALPHA = 0.5  # BLX-alpha crossover of continuous columns
 
 
-class EvolutionStrategy(Strategy):
+class GeneticStrategy(Strategy):
     """A genetic algorithm with elitism and a self-adjusting mutation step.
 
     The first generation is a Latin-hypercube design. Each later generation is
@@ -55,9 +55,9 @@ class EvolutionStrategy(Strategy):
     --------
     >>> import numpy as np
     >>> from skhpo.space import SearchSpace, Real, Integer
-    >>> from skhpo.strategies import EvolutionStrategy
+    >>> from skhpo.strategies import GeneticStrategy
     >>> space = SearchSpace({"x": Real(-2.0, 2.0), "n": Integer(1, 50)})
-    >>> strategy = EvolutionStrategy(space, np.random.default_rng(0))
+    >>> strategy = GeneticStrategy(space, np.random.default_rng(0))
     >>> def score(p):
     ...     return -((p["x"] - 1) ** 2) - (p["n"] - 30) ** 2 / 100
     >>> for _ in range(8):
@@ -89,48 +89,42 @@ class EvolutionStrategy(Strategy):
         self.tournament_size = tournament_size
         self.n_elites = max(1, population_size // 3) if n_elites is None else n_elites
         self.step = _STEP_START
-        self._design = space.design(population_size, rng)
-        self._n_designed = 0
+        self.make_initial_design(population_size)
         self._parent_fitness: dict[bytes, float] = {}  # child key -> its best parent's score
 
     # -- ask -------------------------------------------------------------------------------
     def ask(self, n: int, pending: np.ndarray | None = None) -> np.ndarray:
-        n_design = min(n, len(self._design) - self._n_designed)
-        chosen = list(self._design[self._n_designed : self._n_designed + n_design])
-        self._n_designed += n_design
+        chosen = self.initial_design_rows(n)
         if len(chosen) == n:
             return np.array(chosen)
         if not len(self.y):
-            return np.vstack([*chosen, self.space.sample(n - len(chosen), self.rng)])
-        taken = set(self.space.keys(self.X))
-        if pending is not None:
-            taken.update(self.space.keys(pending))
+            return np.vstack([*chosen, self.fill(n - len(chosen))])
+        taken = set(self.space.keys(self.avoid(pending)))
         pool = self._parent_pool()
-        fitness = _fitness(self.y[pool])
+        pool_fitness = fitness(self.y[pool])
         for _ in range(3):  # children that repeat a candidate are bred again
             need = n - len(chosen)
             if not need:
                 break
-            first = pool[self._tournament(fitness, need)]
-            second = pool[self._tournament(fitness, need)]
+            first = pool[self._tournament(pool_fitness, need)]
+            second = pool[self._tournament(pool_fitness, need)]
             children = self._mutate(self._crossover(self.X[first], self.X[second]))
             for child, key, a, b in zip(children, self.space.keys(children), first, second):
                 if key not in taken and len(chosen) < n:
                     taken.add(key)
                     chosen.append(child)
-                    self._parent_fitness[key] = float(_fitness(self.y[[a, b]]).max())
+                    self._parent_fitness[key] = float(fitness(self.y[[a, b]]).max())
         if len(chosen) < n:  # a crowded region: fill in at random
-            busy = [self.X, np.reshape(chosen, (-1, self.space.n_columns))]
-            busy += [] if pending is None else [pending]
-            chosen.extend(self.space.sample(n - len(chosen), self.rng, avoid=np.vstack(busy)))
+            busy = np.vstack([self.avoid(pending), np.reshape(chosen, (-1, self.space.n_columns))])
+            chosen.extend(self.fill(n - len(chosen), avoid=busy))
         return np.array(chosen)
 
     def _parent_pool(self) -> np.ndarray:
         """Indices of the parents: the elites ever seen and the best of the latest generation."""
-        order = np.argsort(-_fitness(self.y), kind="stable")
+        order = np.argsort(-fitness(self.y), kind="stable")
         elites = order[: self.n_elites]
         latest = np.arange(max(0, len(self.y) - self.population_size), len(self.y))
-        latest = latest[np.argsort(-_fitness(self.y[latest]), kind="stable")]
+        latest = latest[np.argsort(-fitness(self.y[latest]), kind="stable")]
         latest = latest[~np.isin(latest, elites)][: self.population_size - len(elites)]
         return np.concatenate([elites, latest])
 
@@ -155,7 +149,7 @@ class EvolutionStrategy(Strategy):
             if not rows.any() or (j == 0 and self.space.has_subspace_column):
                 continue
             a, b = first[rows, j], second[rows, j]
-            if column.dimension.ordered and column.dimension.n_levels is None:
+            if column.dimension.kind is Kind.CONTINUOUS:
                 low, high = np.minimum(a, b), np.maximum(a, b)
                 spread = _BLEND_ALPHA * (high - low)
                 child[rows, j] = self.rng.uniform(low - spread, high + spread)
@@ -188,7 +182,7 @@ class EvolutionStrategy(Strategy):
     def _adapt_step(self, n_before: int) -> None:
         """1/5 success rule over the children just told (Rechenberg, 1973)."""
         keys = self.space.keys(self.X[n_before:])
-        scores = _fitness(self.y[n_before:])
+        scores = fitness(self.y[n_before:])
         parents = np.array([self._parent_fitness.pop(k, np.nan) for k in keys])
         known = ~np.isnan(parents)
         if not known.any():
@@ -197,8 +191,3 @@ class EvolutionStrategy(Strategy):
         d = max(self.space.n_columns, 1)
         self.step *= math.exp((success - _TARGET_SUCCESS) / (1 - _TARGET_SUCCESS) / math.sqrt(d))
         self.step = float(np.clip(self.step, _STEP_MIN, _STEP_MAX))
-
-
-def _fitness(y: np.ndarray) -> np.ndarray:
-    """Scores with failures as the worst possible fitness."""
-    return np.where(np.isnan(y), -np.inf, y)
