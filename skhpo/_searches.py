@@ -81,9 +81,12 @@ _COMMON_PARAMETERS = """
         with the same file resumes: finished candidates are not fitted again
         and a seeded search proposes what an uninterrupted one would have. A file
         written by another estimator, space, options, data or CV splits is
-        refused (``ValueError``) and left untouched. ``n_iter``, ``n_jobs``,
-        ``max_time``, ``callbacks`` and ``verbose`` may change between runs.
-        Without it, every ``fit`` starts afresh.
+        refused (``ValueError``), naming what differs, and left untouched.
+        ``n_iter``, ``n_jobs``, ``max_time``, ``callbacks`` and ``verbose`` may
+        change between runs; with a smaller ``n_iter`` the first ``n_iter``
+        stored candidates are restored and the file keeps the rest. A lock file
+        (``<path>.lock``) keeps a second search from writing the same file at
+        the same time. Without it, every ``fit`` starts afresh.
     warm_start_from : fitted search, dict or None, default=None
         Results of an earlier search (any fitted scikit-learn or skhpo search,
         or its ``cv_results_``) to learn from: its candidates that lie in this
