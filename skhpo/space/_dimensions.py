@@ -822,6 +822,14 @@ class Distribution(Dimension):
     def _identity(self) -> tuple:
         return (self.distribution,)
 
+    def to_unit(self, values: Sequence[Any]) -> np.ndarray:
+        for value in values:
+            if not self.contains(value):
+                raise ValueError(f"{value!r} is not in {self!r}")
+        # The distribution's CDF places a value in the unit interval; the kind's
+        # snap (none for continuous, a cell for integer-valued) finishes the job.
+        return self.snap(self.distribution.cdf(np.asarray(values, dtype=float)))
+
     def __repr__(self) -> str:
         return f"Distribution({_describe(self.distribution)})"
 
@@ -840,12 +848,6 @@ class ContinuousDistribution(Distribution):
 
     def codes(self, u: np.ndarray) -> np.ndarray:
         return np.round(self.snap(u), _KEY_DECIMALS)
-
-    def to_unit(self, values: Sequence[Any]) -> np.ndarray:
-        for value in values:
-            if not self.contains(value):
-                raise ValueError(f"{value!r} is not in {self!r}")
-        return self.snap(self.distribution.cdf(np.asarray(values, dtype=float)))
 
     def from_unit(self, u: np.ndarray) -> list:
         # scipy's quantiles can leave the support at degenerate arguments.
@@ -903,12 +905,6 @@ class IntegerDistribution(Distribution):
 
     def codes(self, u: np.ndarray) -> np.ndarray:
         return self.distribution.ppf(self.snap(u))
-
-    def to_unit(self, values: Sequence[Any]) -> np.ndarray:
-        for value in values:
-            if not self.contains(value):
-                raise ValueError(f"{value!r} is not in {self!r}")
-        return self.snap(self.distribution.cdf(np.asarray(values, dtype=float)))
 
     def from_unit(self, u: np.ndarray) -> list:
         # scipy's quantiles can leave the support at degenerate arguments (geom(1.0)).
