@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 from sklearn.base import is_classifier
 
+from skhpo.utils import all_searches
+
 from . import spaces
 from .problems import Problem
 
@@ -503,6 +505,16 @@ class GeneticSearch(Method):
 
 # -- the registry ------------------------------------------------------------------------------
 _SKHPO = ("skhpo",)
+
+#: Method names that differ from the rule of ``skhpo_method_name``, kept so that
+#: stored results keep their meaning.
+_LEGACY_NAMES = {"EvolutionarySearchCV": "skhpo-evolution"}
+
+
+def skhpo_method_name(class_name: str) -> str:
+    """The benchmark's name of one of skhpo's searches (``BayesSearchCV``: ``skhpo-bayes``)."""
+    legacy = _LEGACY_NAMES.get(class_name)
+    return legacy or "skhpo-" + class_name.removesuffix("SearchCV").lower()
 _SKOPT = ("skopt",)
 _OPTUNA = ("optuna", "optuna_integration")
 _GA = ("sklearn_genetic", "deap")
@@ -511,13 +523,9 @@ _GA = ("sklearn_genetic", "deap")
 METHODS: dict[str, Method] = {
     m.name: m
     for m in [
-        SkhpoMethod("skhpo-bayes", "skhpo", _SKHPO, skhpo=True, class_name="BayesSearchCV"),
-        SkhpoMethod("skhpo-tpe", "skhpo", _SKHPO, skhpo=True, class_name="TPESearchCV"),
-        SkhpoMethod(
-            "skhpo-evolution", "skhpo", _SKHPO, skhpo=True, class_name="EvolutionarySearchCV"
-        ),
-        SkhpoMethod(
-            "skhpo-coordinate", "skhpo", _SKHPO, skhpo=True, class_name="CoordinateSearchCV"
+        *(
+            SkhpoMethod(skhpo_method_name(name), "skhpo", _SKHPO, skhpo=True, class_name=name)
+            for name, _ in all_searches()
         ),
         SkhpoMethod(
             "skhpo-random",

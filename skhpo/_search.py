@@ -1,21 +1,23 @@
 """The base class of every skhpo search: one ``_run_search`` for all strategies.
 
-A public search is a subclass whose ``__init__`` only assigns its options and
-whose ``_make_strategy`` builds its strategy; cross-validation, scoring, refit,
+A public search is a subclass that declares its strategy and options (see
+:mod:`skhpo._declare`) and whose ``__init__`` only assigns them; cross-validation, scoring, refit,
 ``cv_results_`` and joblib parallelism all come from scikit-learn's
 ``BaseSearchCV``.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
-from abc import abstractmethod
 from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 
+from . import _declare
 from ._compat import BaseSearchCV, HasMethods, Interval, StrOptions
+from ._docstrings import ATTRIBUTES, COMMON_PARAMETERS
 from ._inputs import optimised_metric
 from ._loop import SearchRun
 from ._seam import SEAM_ATTRIBUTE, FitSeam
@@ -40,9 +42,22 @@ class _SkoptNameHints:
 class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
     """Base class of searches driven by an ask/tell :class:`~skhpo.strategies.Strategy`.
 
-    Subclasses implement :meth:`_make_strategy`. Parameters common to every
-    search are documented on the public classes.
+    A subclass declares its strategy and options once (see :mod:`skhpo._declare`);
+    the base derives from the declaration the option constraints, the strategy it
+    builds, the complete class docstring and the subclass's entry in
+    :func:`skhpo.utils.all_searches`. A subclass may instead override
+    :meth:`_make_strategy` (or :meth:`_strategy_arguments`) where building the
+    strategy needs more than the option values.
     """
+
+    #: The strategy the search runs, built as ``_strategy_class(space, rng, **options)``.
+    _strategy_class: type | None = None
+    #: The strategy's options: ``{name: scikit-learn parameter constraints}``.
+    _strategy_options: dict = {}
+    #: Options of the search itself, not passed to the strategy: ``{name: constraints}``.
+    _search_options: dict = {}
+    #: How the docstring describes the default ``batch_size``.
+    _default_batch_size: str = "the strategy's"
 
     _parameter_constraints: dict = {
         **BaseSearchCV._parameter_constraints,
@@ -114,9 +129,28 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         # the metrics; also run, for a callable scoring, once its metrics are known.
         optimised_metric(self, list(scores))
 
-    @abstractmethod
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = vars(cls)
+        if "_strategy_class" not in own and "_strategy_options" not in own:
+            return  # not a declaration: a subclass of a search (e.g. in a test)
+        common = set(inspect.signature(BaseStrategySearchCV.__init__).parameters) - {"self"}
+        _declare.check_declaration(cls, common)
+        cls._parameter_constraints = _declare.declared_constraints(
+            cls, BaseStrategySearchCV._parameter_constraints
+        )
+        _declare.complete_docstring(cls, COMMON_PARAMETERS, ATTRIBUTES)
+        _declare.register(cls)
+
     def _make_strategy(self, space: SearchSpace, rng: np.random.Generator) -> Strategy:
         """The strategy of this search, built from the parsed space and a generator."""
+        if self._strategy_class is None:
+            raise NotImplementedError(f"{type(self).__name__} declares no _strategy_class")
+        return self._strategy_class(space, rng, **self._strategy_arguments(space))
+
+    def _strategy_arguments(self, space: SearchSpace) -> dict[str, Any]:
+        """The strategy's keyword arguments: the values of the declared options."""
+        return _declare.strategy_arguments(self)
 
     def _initial_candidates(self, space: SearchSpace) -> list[dict] | None:
         """Parameter dicts evaluated before the strategy's own proposals."""

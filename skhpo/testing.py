@@ -28,8 +28,7 @@ class RandomStrategySearchCV(BaseStrategySearchCV):
     :class:`~skhpo.BayesSearchCV`.
     """
 
-    def _make_strategy(self, space: SearchSpace, rng: np.random.Generator) -> Strategy:
-        return RandomStrategy(space, rng)
+    _strategy_class = RandomStrategy
 
 
 # -- a conformance suite for strategies ----------------------------------------------------

@@ -16,14 +16,13 @@ from sklearn.exceptions import FitFailedWarning
 
 from skhpo import (
     BayesSearchCV,
-    CoordinateSearchCV,
-    EvolutionarySearchCV,
     Real,
     TPESearchCV,
 )  # fmt: skip
 from skhpo._checkpoint import legacy_options_hash
 from skhpo._evaluation import CrossValidationEvaluator
 from skhpo.testing import QuadraticEstimator
+from skhpo.utils import all_searches
 
 X = np.zeros((30, 2))
 SPACE = {"a": Real(0, 1), "b": Real(0, 1)}
@@ -188,7 +187,7 @@ def test_keyboard_interrupt_before_anything_finished_propagates(fits):
         TPESearchCV(Boom(), SPACE, n_iter=6, cv=3).fit(X)
 
 
-ALL_SEARCHES = [BayesSearchCV, TPESearchCV, EvolutionarySearchCV, CoordinateSearchCV]
+ALL_SEARCHES = [cls for _, cls in all_searches()]
 
 
 def _rows(search):

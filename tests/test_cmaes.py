@@ -1,4 +1,4 @@
-"""CMA-ES: the strategy and EvolutionarySearchCV(algorithm="cma-es")."""
+"""CMA-ES: the strategy, CMAESSearchCV, EvolutionarySearchCV(algorithm="cma-es") (deprecated)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from scipy.stats import loguniform
 from sklearn.svm import SVC
 
-from skhpo import Categorical, EvolutionarySearchCV, Integer, Real
+from skhpo import Categorical, CMAESSearchCV, EvolutionarySearchCV, Integer, Real
 from skhpo.space import SearchSpace
 from skhpo.strategies import CMAESStrategy, RandomStrategy
 from skhpo.testing import QuadraticEstimator
@@ -223,14 +223,13 @@ def test_a_crowded_region_triggers_a_restart():
     assert any(stuck) and strategy.n_restarts >= 1
 
 
-# -- EvolutionarySearchCV(algorithm="cma-es") ---------------------------------------------------
+# -- CMAESSearchCV --------------------------------------------------------------------------
 def test_cma_es_search_tunes_an_svc(iris):
     X, y = iris
     space = {"C": loguniform(1e-2, 1e3), "gamma": loguniform(1e-4, 1)}
 
     def fit(n_jobs):
-        return EvolutionarySearchCV(SVC(), space, algorithm="cma-es", n_iter=18,
-                                    random_state=0, n_jobs=n_jobs).fit(X, y)  # fmt: skip
+        return CMAESSearchCV(SVC(), space, n_iter=18, random_state=0, n_jobs=n_jobs).fit(X, y)
 
     search = fit(1)
     np.testing.assert_array_equal(np.bincount(search.cv_results_["batch"]), [6, 6, 6])
@@ -240,8 +239,8 @@ def test_cma_es_search_tunes_an_svc(iris):
 
 def test_cma_es_search_resumes_from_a_checkpoint_as_if_uninterrupted(tmp_path):
     def search(n_iter, **kwargs):
-        return EvolutionarySearchCV(
-            QuadraticEstimator(), {"a": Real(0, 1), "b": Real(0, 1)}, algorithm="cma-es",
+        return CMAESSearchCV(
+            QuadraticEstimator(), {"a": Real(0, 1), "b": Real(0, 1)},
             n_iter=n_iter, cv=2, batch_size=4, random_state=0, **kwargs,
         ).fit(np.zeros((10, 1)))  # fmt: skip
 
@@ -254,16 +253,36 @@ def test_cma_es_search_resumes_from_a_checkpoint_as_if_uninterrupted(tmp_path):
 @pytest.mark.parametrize(
     ("space", "match"),
     [
-        ([{"a": Real(0, 1)}, {"b": Real(0, 1)}], r"algorithm='cma-es' needs a single sub-space"),
-        ({"a": Categorical([0.2, 0.4])}, r"algorithm='cma-es' needs at least one numeric"),
+        ([{"a": Real(0, 1)}, {"b": Real(0, 1)}], r"CMAESSearchCV needs a single sub-space"),
+        ({"a": Categorical([0.2, 0.4])}, r"CMAESSearchCV needs at least one numeric"),
     ],
 )
 def test_unsupported_spaces_are_refused_before_any_fit(iris, counter, space, match):
     X, y = iris
-    with pytest.raises(ValueError, match=match):
-        EvolutionarySearchCV(counter(), space, algorithm="cma-es").fit(X, y)
+    with pytest.raises(ValueError, match="param_distributions: " + match):
+        CMAESSearchCV(counter(), space).fit(X, y)
     assert counter.n_fits == 0
     EvolutionarySearchCV(counter(), space, n_iter=2, population_size=2).fit(X, y)  # genetic
+
+
+def test_cma_es_options_are_validated_before_any_fit(iris, counter):
+    X, y = iris
+    with pytest.raises(ValueError, match="population_size"):
+        CMAESSearchCV(counter(), {"a": Real(0, 1)}, population_size=1).fit(X, y)
+    with pytest.raises(TypeError, match="tournament_size"):
+        CMAESSearchCV(counter(), {"a": Real(0, 1)}, tournament_size=5)
+    assert counter.n_fits == 0
+
+
+# -- EvolutionarySearchCV(algorithm="cma-es"), deprecated ---------------------------------------
+def test_the_deprecated_algorithm_option_runs_cma_es_with_a_warning(iris):
+    X, y = iris
+    space = {"C": loguniform(1e-2, 1e3), "gamma": loguniform(1e-4, 1)}
+    with pytest.warns(FutureWarning, match="use CMAESSearchCV"):
+        old = EvolutionarySearchCV(SVC(), space, algorithm="cma-es", n_iter=12, random_state=0)
+        old.fit(X, y)
+    new = CMAESSearchCV(SVC(), space, n_iter=12, random_state=0).fit(X, y)
+    assert old.cv_results_["params"] == new.cv_results_["params"]
 
 
 @pytest.mark.parametrize(
@@ -273,12 +292,13 @@ def test_unsupported_spaces_are_refused_before_any_fit(iris, counter, space, mat
         ({"algorithm": "cma-es", "tournament_size": 5}, "tournament_size: options of"),
         (
             {"algorithm": "cma-es", "crossover_probability": 0.5, "n_elites": 2},
-            "crossover_probability, n_elites: options of algorithm='genetic'",
+            "crossover_probability, n_elites: options of the genetic algorithm",
         ),
         ({"algorithm": "cma-es", "population_size": 1}, "population_size"),
     ],
 )
-def test_cma_es_options_are_validated_before_any_fit(iris, counter, options, match):
+@pytest.mark.filterwarnings("ignore::FutureWarning")
+def test_deprecated_cma_es_options_are_validated_before_any_fit(iris, counter, options, match):
     X, y = iris
     with pytest.raises(ValueError, match=match):
         EvolutionarySearchCV(counter(), {"a": Real(0, 1)}, **options).fit(X, y)

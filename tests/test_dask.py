@@ -18,14 +18,11 @@ from sklearn.datasets import make_classification
 from sklearn.tree import DecisionTreeClassifier
 
 from skhpo import (
-    BayesSearchCV,
     Categorical,
-    CoordinateSearchCV,
-    EvolutionarySearchCV,
     Integer,
     Real,
-    TPESearchCV,
 )
+from skhpo.utils import all_searches
 
 distributed = pytest.importorskip("distributed")
 
@@ -66,7 +63,7 @@ def _fits_on_cluster(task_stream) -> int:
 
 
 @pytest.mark.parametrize(
-    "Search", [BayesSearchCV, TPESearchCV, EvolutionarySearchCV, CoordinateSearchCV]
+    "Search", [cls for _, cls in all_searches()]
 )
 def test_dask_backend_gives_the_local_candidates(Search, client, data):
     X, y = data

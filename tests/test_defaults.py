@@ -15,7 +15,6 @@ from sklearn.svm import SVC
 from skhpo import (
     BayesSearchCV,
     CoordinateSearchCV,
-    EvolutionarySearchCV,
     Real,
     TPESearchCV,
     default_space,
@@ -24,6 +23,7 @@ from skhpo import (
 from skhpo.defaults._project import settings_in_space
 from skhpo.defaults._registry import _ENTRIES
 from skhpo.space import SearchSpace
+from skhpo.utils import all_searches
 
 ESTIMATORS = [cls for classes, _ in _ENTRIES for cls in classes]
 # One estimator per ready space, for the (slower) tests that fit searches.
@@ -172,7 +172,12 @@ def test_settings_pick_the_subspace_their_values_name():
 
 
 # -- the hooks: param_distributions="auto", initial_params="portfolio" ----------------
-SEARCHES = [BayesSearchCV, TPESearchCV, EvolutionarySearchCV, CoordinateSearchCV]
+SEARCHES = [cls for _, cls in all_searches()]
+
+
+def supports_subspaces(search_cls):
+    """Whether the search's strategy searches lists of dicts (its capability flag)."""
+    return search_cls._strategy_class.supports_subspaces
 
 
 @pytest.fixture(scope="module")
@@ -188,6 +193,10 @@ def test_every_default_space_is_accepted_by_every_search(search_cls, cls):
     X, y = _small_data(estimator)
     # initial_params=[]: no portfolio, so the strategy itself proposes in the space.
     search = search_cls(estimator, "auto", initial_params=[], n_iter=2, cv=2, random_state=0)
+    if isinstance(default_space(estimator), list) and not supports_subspaces(search_cls):
+        with pytest.raises(ValueError, match=r"param_distributions: .*single sub-space"):
+            search.fit(X, y)
+        return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         search.fit(X, y)
@@ -201,6 +210,10 @@ def test_auto_evaluates_the_portfolio_first_then_its_own_proposals(search_cls, i
     estimator = make_pipeline(StandardScaler(), SVC())
     settings = portfolio(estimator)
     search = search_cls(estimator, "auto", n_iter=len(settings) + 3, cv=3, random_state=0)
+    if not supports_subspaces(search_cls):  # SVC's space is one sub-space per kernel
+        with pytest.raises(ValueError, match=r"param_distributions: .*single sub-space"):
+            search.fit(*iris)
+        return
     search.fit(*iris)
     params = search.cv_results_["params"]
     assert params[: len(settings)] == settings

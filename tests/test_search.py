@@ -21,8 +21,6 @@ from sklearn.svm import SVC
 from skhpo import (
     BayesSearchCV,
     Categorical,
-    CoordinateSearchCV,
-    EvolutionarySearchCV,
     Integer,
     Real,
     TPESearchCV,
@@ -32,6 +30,7 @@ from skhpo._search import BaseStrategySearchCV
 from skhpo.callbacks import Deadline, NoImprovement, SearchState, TargetScore
 from skhpo.strategies import Strategy
 from skhpo.testing import RandomStrategySearchCV
+from skhpo.utils import all_searches
 
 SVC_SPACE = {
     "C": loguniform(1e-3, 1e3),
@@ -672,7 +671,7 @@ def test_objective_chooses_the_optimised_metric(iris, refit, objective, optimise
     np.testing.assert_array_equal(told[-1], search.cv_results_[f"mean_test_{optimised}"])
 
 
-SEARCHES = [BayesSearchCV, TPESearchCV, EvolutionarySearchCV, CoordinateSearchCV]
+SEARCHES = [cls for _, cls in all_searches()]
 
 
 @pytest.mark.parametrize("cls", SEARCHES)

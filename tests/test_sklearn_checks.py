@@ -8,8 +8,8 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import Pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skhpo import BayesSearchCV, CoordinateSearchCV, EvolutionarySearchCV, TPESearchCV
 from skhpo.testing import RandomStrategySearchCV
+from skhpo.utils import all_searches
 
 # The instances and expected failures scikit-learn uses for RandomizedSearchCV
 # (sklearn/utils/_test_common/instance_generator.py), for each skhpo search.
@@ -37,7 +37,7 @@ INSTANCES = [
     *_instances(RandomStrategySearchCV),
     *(
         instance
-        for cls in (BayesSearchCV, TPESearchCV, EvolutionarySearchCV, CoordinateSearchCV)
+        for cls in (cls for _, cls in all_searches())
         for instance in _instances(cls)[::3]
     ),
 ]

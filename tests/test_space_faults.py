@@ -15,7 +15,6 @@ from scipy import stats
 from sklearn.base import BaseEstimator
 
 from skhpo import (
-    BayesSearchCV,
     Categorical,
     CoordinateSearchCV,
     EvolutionarySearchCV,
@@ -25,8 +24,9 @@ from skhpo import (
 )
 from skhpo.space import DiscreteDistribution, SearchSpace
 from skhpo.space._dimensions import same_value
+from skhpo.utils import all_searches
 
-SEARCHES = [BayesSearchCV, TPESearchCV, EvolutionarySearchCV, CoordinateSearchCV]
+SEARCHES = [cls for _, cls in all_searches()]
 X = np.zeros((8, 2))
 FITS = []  # one entry per fit of any CountingEstimator (clones included)
 
