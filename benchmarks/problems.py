@@ -19,6 +19,7 @@ from sklearn.ensemble import (
     GradientBoostingRegressor,
     HistGradientBoostingClassifier,
     RandomForestClassifier,
+    RandomForestRegressor,
 )
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
@@ -27,7 +28,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC, SVR
-from sklearn.tree import DecisionTreeClassifier
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from . import synthetic
 from .spaces import Choice, FloatRange, IntRange
@@ -248,6 +249,66 @@ _REAL = [
     ),
 ]
 
+# Trees and forests over Bayesmark's fractional spaces (Turner et al., "Bayesian
+# optimization is superior to random search for machine learning hyperparameter
+# tuning", NeurIPS 2020 competition; its "DT" and "RF" spaces, logit scales made
+# linear): most of such a space grows a stump or a near-constant tree, so scores
+# sit on wide plateaus with many ties, and the good corner is small.
+_TREE_FRACTIONS = {
+    "max_depth": IntRange(1, 15),
+    "min_samples_split": FloatRange(0.01, 0.99),
+    "min_samples_leaf": FloatRange(0.01, 0.49),
+    "min_weight_fraction_leaf": FloatRange(0.01, 0.49),
+    "max_features": FloatRange(0.01, 0.99),
+    "min_impurity_decrease": FloatRange(0.0, 0.5),
+}
+
+
+def _plateau(name: str, description: str, make: Callable, load: Callable, **kwargs: Any) -> Problem:
+    return Problem(name, description, make, dict(_TREE_FRACTIONS), load, **kwargs)
+
+
+_PLATEAU = [
+    _plateau(
+        "dt-frac-breast-cancer",
+        "DecisionTree on breast_cancer, accuracy: Bayesmark's fractional tree space (plateaus)",
+        lambda: DecisionTreeClassifier(random_state=0),
+        partial(_xy, datasets.load_breast_cancer),
+    ),
+    _plateau(
+        "dt-frac-wine",
+        "DecisionTree on wine, accuracy: Bayesmark's fractional tree space (plateaus)",
+        lambda: DecisionTreeClassifier(random_state=0),
+        partial(_xy, datasets.load_wine),
+    ),
+    _plateau(
+        "dt-frac-digits",
+        "DecisionTree on digits, accuracy: Bayesmark's fractional tree space (plateaus)",
+        lambda: DecisionTreeClassifier(random_state=0),
+        partial(_xy, datasets.load_digits),
+    ),
+    _plateau(
+        "dt-frac-diabetes",
+        "DecisionTreeRegressor on diabetes, R2: Bayesmark's fractional tree space (plateaus)",
+        lambda: DecisionTreeRegressor(random_state=0),
+        partial(_xy, datasets.load_diabetes),
+        classification=False,
+    ),
+    _plateau(
+        "rf-frac-breast-cancer",
+        "RandomForest (10 trees) on breast_cancer, accuracy: Bayesmark's fractional space",
+        lambda: RandomForestClassifier(n_estimators=10, random_state=0),
+        partial(_xy, datasets.load_breast_cancer),
+    ),
+    _plateau(
+        "rf-frac-diabetes",
+        "RandomForestRegressor (10 trees) on diabetes, R2: Bayesmark's fractional space",
+        lambda: RandomForestRegressor(n_estimators=10, random_state=0),
+        partial(_xy, datasets.load_diabetes),
+        classification=False,
+    ),
+]
+
 _UNIT = FloatRange(0.0, 1.0)
 _LOG_P = FloatRange(1e-2, 1e2, log=True)
 
@@ -295,8 +356,8 @@ _SYNTHETIC = [
     ),
 ]
 
-#: Every problem, by name, real ones first.
-PROBLEMS: dict[str, Problem] = {p.name: p for p in _REAL + _SYNTHETIC}
+#: Every problem, by name, real ones first (the plateau-heavy trees among them).
+PROBLEMS: dict[str, Problem] = {p.name: p for p in _REAL + _PLATEAU + _SYNTHETIC}
 #: The problems of ``--mode quick``: two real (one conditional), two synthetic.
 QUICK_PROBLEMS = ["svc-kernels-digits", "hgb-breast-cancer", "branin", "mixed-int-cat"]
 #: The zero-cost problem of ``--mode scaling``.

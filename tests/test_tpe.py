@@ -52,6 +52,39 @@ def test_parzen_density_integrates_to_one_and_matches_its_samples(dims):
         assert moment(drawn).mean() == pytest.approx(mass @ moment(points), abs=0.01)
 
 
+@pytest.mark.parametrize("joint", [False, True])
+def test_joint_kernels_have_scotts_width_single_columns_the_neighbour_gap(joint):
+    space = SearchSpace({"a": Real(0, 1), "b": Integer(1, 5)})
+    columns = [0, 1] if joint else [0]
+    # Three observations share b's level: neighbour gaps in b would be zero.
+    observations = np.array([[0.1, 0.3], [0.5, 0.3], [0.6, 0.3], [0.9, 0.7]])[:, columns]
+    density = ParzenEstimator(observations, np.ones(4), ColumnKinds.of(space, columns), 1.0, joint)
+    sigmas = density.sigmas[:-1]  # the last row is the prior's
+    if joint:
+        # Scott's 0.2 * n ** (-1 / (d + 4)) = 0.159 for n = 4, d = 2, clipped to 1 / (n + 2).
+        np.testing.assert_allclose(sigmas, max(0.2 * 4 ** (-1 / 6), 1 / 6))
+        assert 0.2 * 4 ** (-1 / 6) < 1 / 6
+    else:  # the larger gap to the neighbours (outermost: the inner gap)
+        np.testing.assert_allclose(sigmas[:, 0], [0.4, 0.4, 0.3, 0.3])
+
+
+def test_scores_tied_at_the_edge_of_the_good_group_are_all_bad():
+    space = SearchSpace({"a": Real(0, 1)})
+    strategy = TPEStrategy(space, np.random.default_rng(0))
+    X = space.sample(16, np.random.default_rng(1))
+    # A plateau: one better score, fifteen equal ones; ceil(sqrt(16)) = 4 would be good.
+    strategy.tell(X, [0.9] + [0.5] * 15)
+    good = strategy._split(np.empty((0, 1)))[0]
+    np.testing.assert_array_equal(np.flatnonzero(good), [0])
+    # Ties below the edge are untouched; a good group that is one tie is kept whole.
+    strategy = TPEStrategy(space, np.random.default_rng(0))
+    strategy.tell(X, [0.9, 0.8, 0.7, 0.6] + [0.5] * 12)
+    assert strategy._split(np.empty((0, 1)))[0].sum() == 4
+    strategy = TPEStrategy(space, np.random.default_rng(0))
+    strategy.tell(X, [0.5] * 16)
+    assert strategy._split(np.empty((0, 1)))[0].sum() == 4
+
+
 # -- the strategy ----------------------------------------------------------------------------------
 def _optimize(strategy, f, n, batch=1):
     space = strategy.space

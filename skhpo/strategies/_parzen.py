@@ -8,11 +8,16 @@ choices are discretised numeric kernels) and smoothed category weights for
 unordered choices. Everything is vectorised over candidates and components:
 arrays are ``(n_candidates, n_components, n_columns)``.
 
-The bandwidth rule is Optuna's (Watanabe, "Tree-structured Parzen estimator:
+The bandwidth rules are Optuna's (Watanabe, "Tree-structured Parzen estimator:
 understanding its algorithm components and their roles for better empirical
-performance", 2023): per column, the larger distance from an observation to its
-neighbours, clipped below by ``1 / min(100, n + 2)`` ("magic clip"); joint
-kernels are products of these per-column kernels.
+performance", 2023). A kernel over one column is as wide as the larger distance
+from its observation to the neighbouring ones; a joint kernel over ``d``
+columns has Scott's width ``0.2 * n ** (-1 / (d + 4))`` in every column, as
+wide for every observation. Neighbour distances are the wrong measure in a
+joint density: observations that agree in one column (an integer at the same
+level, a fraction clipped to a bound) while they differ in others would get
+needle-thin kernels in that column, and the density would stop exploring
+there. Both are clipped below by ``1 / min(100, n + 2)`` ("magic clip").
 """
 
 from __future__ import annotations
@@ -70,6 +75,9 @@ class ParzenEstimator:
     kinds : ColumnKinds
     prior_weight : float
         Weight of the prior component (uniform-ish over the space).
+    joint : bool, default=False
+        Whether the columns are modelled jointly (Scott's bandwidth) rather
+        than one column alone (neighbour distances); see the module docstring.
     """
 
     def __init__(
@@ -78,8 +86,10 @@ class ParzenEstimator:
         weights: np.ndarray,
         kinds: ColumnKinds,
         prior_weight: float,
+        joint: bool = False,
     ) -> None:
         self.kinds = kinds
+        self.joint = joint
         n, d = observations.shape
         self.mus = np.vstack([observations, np.full((1, d), 0.5)])  # last component: prior
         w = np.append(np.asarray(weights, dtype=float), prior_weight)
@@ -101,9 +111,13 @@ class ParzenEstimator:
         n, d = observations.shape
         # Magic clip: no kernel narrower than 1 / (number of kernels + 1), at most 1/100.
         min_sigma = 1.0 / min(100.0, n + 2.0)
-        sigmas = np.column_stack(
-            [_neighbour_bandwidths(observations[:, c], min_sigma) for c in range(d)]
-        ).reshape(n, d)
+        if self.joint:
+            scott = 0.2 * max(n, 1) ** (-1.0 / (d + 4))
+            sigmas = np.full((n, d), min(max(scott, min_sigma), 1.0))
+        else:
+            sigmas = np.column_stack(
+                [_neighbour_bandwidths(observations[:, c], min_sigma) for c in range(d)]
+            ).reshape(n, d)
         return np.vstack([sigmas, np.full((1, d), _PRIOR_SIGMA)])
 
     # -- density ----------------------------------------------------------------------------

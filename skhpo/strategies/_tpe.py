@@ -129,6 +129,7 @@ class TPEStrategy(Strategy):
                     weight[mask & informs],
                     kinds,
                     self.prior_weight,
+                    joint=len(kinds.columns) > 1,
                 )
                 for mask in (good, bad)
             )
@@ -156,13 +157,25 @@ class TPEStrategy(Strategy):
         return candidates[np.flatnonzero(allowed)[np.argmax(score[allowed])]]
 
     def _split(self, busy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Masks over observations + busy rows: the good group and the bad one."""
+        """Masks over observations + busy rows: the good group and the bad one.
+
+        Scores tied at the edge of the good group all go to the bad one (unless
+        the whole good group is one tie): on a plateau, which of many equal
+        scores counted as good would be arbitrary, and ``l`` would then model
+        the plateau as if it were a good region.
+        """
         n_told, n = len(self.y), len(self.y) + len(busy)
-        finite = np.isfinite(self.y)
-        n_good = min(math.ceil(self.gamma * math.sqrt(n_told)), _MAX_GOOD, int(finite.sum()))
-        order = np.argsort(-np.where(finite, self.y, -np.inf), kind="stable")
+        y = np.where(np.isfinite(self.y), self.y, -np.inf)
+        n_good = min(
+            math.ceil(self.gamma * math.sqrt(n_told)), _MAX_GOOD, int(np.isfinite(y).sum())
+        )
+        order = np.argsort(-y, kind="stable")
         good = np.zeros(n, dtype=bool)
         good[order[:n_good]] = True
+        if 0 < n_good < n_told and y[order[n_good]] == y[order[n_good - 1]]:
+            edge = y[order[n_good - 1]]
+            if y[order[0]] > edge:
+                good[:n_told] &= y > edge
         return good, ~good  # busy rows (constant liar) and failures are bad
 
     def _observation_weights(self, n: int) -> np.ndarray:
