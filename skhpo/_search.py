@@ -86,7 +86,7 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
-        selection: str = "smoothed",
+        selection: str = "best",
     ) -> None:
         super().__init__(
             estimator=estimator,

@@ -107,7 +107,14 @@ _ATTRIBUTES = """
         plus ``batch``: the index of the batch that evaluated each row.
     best_estimator_, best_score_, best_params_, best_index_, scorer_, n_splits_, \
 refit_time_, multimetric_, classes_, n_features_in_, feature_names_in_
-        As in ``GridSearchCV``.
+        As in ``GridSearchCV`` (``best_index_`` by ``selection``; ``best_score_``
+        is the chosen candidate's mean CV score).
+    best_score_corrected_ : float
+        An estimate of the chosen candidate's score on unseen data, corrected for
+        the optimism of choosing the best of many noisy CV scores: for each fold,
+        the ``selection`` rule chooses by the other folds and the chosen
+        candidate's score on the left-out fold is kept; their mean. Set whenever
+        ``best_score_`` is (not with a callable ``refit``). See :doc:`/overfitting`.
 """
 
 
@@ -159,7 +166,7 @@ class BayesSearchCV(BaseStrategySearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
-        selection: str = "smoothed",
+        selection: str = "best",
         n_initial_points: int | None = None,
         acquisition: str = "ei",
         exploration: float | None = None,
@@ -223,7 +230,7 @@ class TPESearchCV(BaseStrategySearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
-        selection: str = "smoothed",
+        selection: str = "best",
         n_initial_points: int = 10,
         gamma: float = 1.0,
         n_ei_candidates: int = 24,
@@ -291,7 +298,7 @@ class EvolutionarySearchCV(BaseStrategySearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
-        selection: str = "smoothed",
+        selection: str = "best",
         algorithm: str = "genetic",
         population_size: int | None = None,
         crossover_probability: float = 0.9,
@@ -392,7 +399,7 @@ class CoordinateSearchCV(BaseStrategySearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
-        selection: str = "smoothed",
+        selection: str = "best",
         order: list[str] | None = None,
         points_per_coordinate: int = 4,
         initial_step: float = 0.25,
