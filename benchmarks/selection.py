@@ -31,9 +31,10 @@ import argparse
 import json
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -45,11 +46,16 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC, SVR
 from sklearn.tree import DecisionTreeClassifier
+from threadpoolctl import threadpool_limits
 
 from skhpo import BayesSearchCV, Categorical, Integer, Real, TPESearchCV
 from skhpo._bo.inputs import GPInputs
 from skhpo._selection import (
-    SELECTIONS, corrected_score, fold_scores, leave_one_fold_out_score, select_index,
+    SELECTIONS,
+    corrected_score,
+    fold_scores,
+    leave_one_fold_out_score,
+    select_index,
     tibshirani_corrected_score,
 )  # fmt: skip
 from skhpo.space import SearchSpace
@@ -116,7 +122,8 @@ PROBLEMS = {
                 _SVC_SPACE, _real(datasets.load_breast_cancer)),
         Problem("tree-wine", False, lambda: DecisionTreeClassifier(random_state=0),
                 _TREE_SPACE, _real(datasets.load_wine)),
-        Problem("knn-diabetes", False, lambda: make_pipeline(StandardScaler(), KNeighborsRegressor()),
+        Problem("knn-diabetes", False,
+                lambda: make_pipeline(StandardScaler(), KNeighborsRegressor()),
                 {"kneighborsregressor__n_neighbors": Integer(1, 100, log=True),
                  "kneighborsregressor__weights": Categorical(["uniform", "distance"]),
                  "kneighborsregressor__p": Categorical([1, 2])},
@@ -233,8 +240,12 @@ def report(runs: list[dict], default: str) -> str:
     lines += [f"{len(runs)} runs: problems x searches x seeds "
               f"({sorted({r['search'] for r in runs})}, n_iter={runs[0]['n_iter']}, "
               f"{N_SPLITS}-fold CV).", ""]  # fmt: skip
-    lines += ["## Holdout score of the chosen candidate, rule minus `best` (argmax)", "",
-              "Mean difference and paired 95% t interval over runs (higher is better).", ""]
+    lines += [
+        "## Holdout score of the chosen candidate, rule minus `best` (argmax)",
+        "",
+        "Mean difference and paired 95% t interval over runs (higher is better).",
+        "",
+    ]
     rules = [r for r in all_rules if r != "best"]
     lines += ["| problems | runs | " + " | ".join(rules) + " |",
               "|---|---|" + "---|" * len(rules)]  # fmt: skip
@@ -293,6 +304,9 @@ def main(argv: list[str] | None = None) -> None:
         runs = [json.loads(line) for line in (args.report / "runs.jsonl").open()]
         (args.report / "report.md").write_text(report(runs, default_selection()))
         return
+    # One BLAS thread: the GP fits are tiny, and threads fighting over 2 shared cores
+    # made each one hundreds of times slower.
+    threadpool_limits(1)
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "runs.jsonl"
     done = set()

@@ -121,9 +121,7 @@ def test_tibshirani_correction_is_the_mean_fold_gap_to_the_fold_best():
     results = results_of(scores)
     index = select_index(results, "score", "best")  # row 2, mean 0.75
     gaps = np.array([0.8, 0.9, 0.8]) - scores[2]
-    assert tibshirani_corrected_score(results, "score", index) == pytest.approx(
-        0.75 - gaps.mean()
-    )
+    assert tibshirani_corrected_score(results, "score", index) == pytest.approx(0.75 - gaps.mean())
 
 
 # -- searches ---------------------------------------------------------------------------
@@ -218,3 +216,17 @@ def test_selection_chooses_also_without_refit(selection):
     assert search.best_score_ == results["mean_test_score"][search.best_index_]
     assert search.best_score_corrected_ <= search.best_score_ + 0.05
     assert not hasattr(search, "best_estimator_")
+
+
+def test_a_checkpoint_resumes_under_another_selection(tmp_path):
+    # selection only chooses among finished candidates: changing it is no reason to
+    # refuse a checkpoint, and the candidates are restored, not searched again.
+    X, y = load_iris(return_X_y=True)
+    path = tmp_path / "search.jsonl"
+    options = dict(n_iter=6, cv=3, random_state=0, checkpoint=path)
+    first = TPESearchCV(FitCounter(), {"a": Real(0, 1)}, selection="best", **options).fit(X, y)
+    FitCounter.n_fits = 0
+    again = TPESearchCV(FitCounter(), {"a": Real(0, 1)}, selection="lcb", **options).fit(X, y)
+    # (the loop fits one restored batch again so that scikit-learn has results to keep)
+    assert FitCounter.n_fits < 6 * 3
+    assert again.cv_results_["params"] == first.cv_results_["params"]
