@@ -72,6 +72,8 @@ def _best(scores: np.ndarray, features: np.ndarray | None) -> int:
 def _lcb(scores: np.ndarray, features: np.ndarray | None) -> int:
     """The highest lower confidence bound: mean minus one standard error over the folds."""
     k = scores.shape[1]
+    if k < 2:  # one fold (leave-one-fold-out of two): no standard error
+        return _best(scores, features)
     bound = scores.mean(axis=1) - scores.std(axis=1, ddof=1) / np.sqrt(k)
     return int(np.argmax(bound))
 
@@ -205,9 +207,11 @@ def leave_one_fold_out_score(
     selection-then-test idea of nested CV and of BBC-CV (Tsamardinos et al.,
     "Bootstrapping the out-of-sample predictions for efficient and accurate
     cross-validation", Machine Learning 107, 2018), applied to whole folds, so
-    it needs only the per-fold scores ``cv_results_`` holds. It choose with one
-    fold fewer than the search did, so it errs, if at all, on the pessimistic
-    side. NaN when fewer than two folds or no complete candidate.
+    it needs only the per-fold scores ``cv_results_`` holds. The rule chooses
+    with one fold fewer than the search did, which errs on the pessimistic side;
+    but an adaptive search chose *where to look* using every fold, which it
+    cannot undo: on pure noise it removes about half of ``best_score_``'s
+    optimism. NaN when fewer than two folds or no complete candidate.
     """
     ok = eligible_rows(results, metric)
     scores = fold_scores(results, metric)[ok]
@@ -227,7 +231,7 @@ def tibshirani_corrected_score(results: dict, metric: str, index: int) -> float:
     """Tibshirani & Tibshirani's bias-corrected CV score of row ``index``.
 
     "A bias correction for the minimum error rate in cross-validation", Ann.
-    Appl. Stat. 3(2), 2009, eq. (4), for scores (higher is better): the mean CV
+    Appl. Stat. 3(2), 2009, written for scores (higher is better): the mean CV
     score less ``mean_k(max_j s_jk - s_index,k)``, where ``s_jk`` is candidate
     ``j``'s score on fold ``k``, over the rows that may be chosen. NaN when none
     may be or the chosen row lacks a fold score.

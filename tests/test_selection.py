@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from scipy.stats import rankdata
@@ -230,3 +232,19 @@ def test_a_checkpoint_resumes_under_another_selection(tmp_path):
     # (the loop fits one restored batch again so that scikit-learn has results to keep)
     assert FitCounter.n_fits < 6 * 3
     assert again.cv_results_["params"] == first.cv_results_["params"]
+
+
+@pytest.mark.parametrize("selection", SELECTIONS)
+def test_corrected_score_with_two_folds(selection):
+    # Leave-one-fold-out of two folds chooses by a single fold (no standard error).
+    scores = np.array([[0.6, 0.7], [0.9, 0.5], [0.8, 0.75], [0.5, 0.5], [0.7, 0.6]])
+    results = results_of(scores)
+    index = select_index(results, "score", selection, line_features(5))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        estimate = leave_one_fold_out_score(results, "score", selection, line_features(5))
+    # fold 0 chooses row 1 (0.9), scored 0.5 on fold 1; fold 1 chooses row 2 (0.75),
+    # scored 0.8 on fold 0
+    if selection != "smoothed":
+        assert estimate == pytest.approx((0.5 + 0.8) / 2)
+    assert np.isfinite(corrected_score(results, "score", selection, index, line_features(5)))
