@@ -48,10 +48,11 @@ __all__ = [
 ]  # fmt: skip
 
 FORMAT_VERSION = 1
-# Options that may change between a run and its resumption.
+# Options that may change between a run and its resumption (``selection`` only
+# chooses among the finished candidates).
 _RESUMABLE_OPTIONS = {"n_iter", "n_jobs", "verbose", "pre_dispatch", "max_time", "callbacks",
                       "checkpoint", "estimator", "param_distributions", "param_grid",
-                      "warm_start_from"}  # fmt: skip
+                      "warm_start_from", "selection"}  # fmt: skip
 _REPR_LENGTH = 120
 
 

@@ -11,6 +11,11 @@ fail loudly if scikit-learn changes them:
   batches that scikit-learn refused to record (every fit failed) and rows
   restored from a checkpoint or a warm start. The behaviour built on it (and on
   the pre-release callback API) lives in one place: ``_seam.FitSeam``.
+* ``BaseSearchCV._select_best_index(refit, refit_metric, results)``, a static
+  method that ``fit`` calls as ``self._select_best_index(...)`` once the search
+  is done (scikit-learn 1.6 to 1.9), picks ``best_index_``; skhpo's searches
+  override it to apply their ``selection`` rule (``_selection.choose_winner``)
+  and keep scikit-learn's own for a callable ``refit``.
 * ``evaluate_candidates`` raises ``ValueError("All the N fits failed...")`` when
   every fit of one call failed (scikit-learn >= 1.1); a sequential search must
   survive that and raise only when every fit of the whole search failed.
@@ -21,7 +26,13 @@ from __future__ import annotations
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
-__all__ = ["BaseSearchCV", "HasMethods", "Interval", "StrOptions", "is_all_fits_failed_error"]
+__all__ = [
+    "BaseSearchCV", "HasMethods", "Interval", "StrOptions", "is_all_fits_failed_error",
+    "sklearn_select_best_index",
+]  # fmt: skip
+
+#: scikit-learn's choice of ``best_index_`` (its ``refit`` callable, or the best rank).
+sklearn_select_best_index = BaseSearchCV._select_best_index
 
 
 def is_all_fits_failed_error(exc: BaseException) -> bool:

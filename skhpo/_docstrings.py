@@ -80,6 +80,13 @@ COMMON_PARAMETERS = """
         Also put those candidates in ``cv_results_`` (as the first rows, in
         addition to the ``n_iter`` evaluated ones), so that the best of both
         searches is refit. Needs the same number of CV splits.
+    selection : {{"best", "lcb", "smoothed"}}, default="best"
+        How the winner (``best_index_``) is chosen among the candidates scored
+        on every fold: ``"best"``, the highest mean CV score, exactly
+        ``GridSearchCV``'s choice; ``"lcb"``, the highest mean less one standard
+        error over the folds; ``"smoothed"``, the highest score of a Gaussian
+        process fitted to the candidates' scores, which discounts a lone lucky
+        one. A callable ``refit`` chooses instead. See :doc:`/overfitting`.
     {strategy_parameters}"""
 
 ATTRIBUTES = """
@@ -90,5 +97,12 @@ ATTRIBUTES = """
         plus ``batch``: the index of the batch that evaluated each row.
     best_estimator_, best_score_, best_params_, best_index_, scorer_, n_splits_, \
 refit_time_, multimetric_, classes_, n_features_in_, feature_names_in_
-        As in ``GridSearchCV``.
+        As in ``GridSearchCV`` (``best_index_`` by ``selection``; ``best_score_``
+        is the chosen candidate's mean CV score).
+    best_score_corrected_ : float
+        An estimate of the chosen candidate's score on unseen data, corrected for
+        the optimism of choosing the best of many noisy CV scores (Tibshirani &
+        Tibshirani's correction for ``"best"``, leave-one-fold-out selection for
+        the other rules). Set whenever ``best_score_`` is (not with a callable
+        ``refit``). See :doc:`/overfitting`.
 """

@@ -21,6 +21,7 @@ from ._docstrings import ATTRIBUTES, COMMON_PARAMETERS
 from ._inputs import optimised_metric
 from ._loop import SearchRun
 from ._seam import SEAM_ATTRIBUTE, FitSeam
+from ._selection import SELECTIONS, choose_winner
 from .defaults._resolve import resolve_initial
 from .space import SearchSpace
 from .strategies import Strategy
@@ -73,6 +74,7 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         "checkpoint": [str, os.PathLike, None],
         "warm_start_from": [dict, HasMethods(["fit"]), None],
         "include_warm_start": ["boolean"],
+        "selection": [StrOptions(set(SELECTIONS))],
     }
 
     def __init__(
@@ -99,6 +101,7 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
+        selection: str = "best",
     ) -> None:
         super().__init__(
             estimator=estimator,
@@ -123,6 +126,7 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         self.checkpoint = checkpoint
         self.warm_start_from = warm_start_from
         self.include_warm_start = include_warm_start
+        self.selection = selection
 
     def _check_refit_for_multimetric(self, scores: Any) -> None:
         # scikit-learn's check, with messages that name refit or objective and list
@@ -162,6 +166,15 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         # removes that state when the fit ends, however it ends.
         with FitSeam(self, evaluate_candidates) as seam:
             SearchRun(self, seam, callback_ctx).run()
+
+    def _select_best_index(self, refit: Any, refit_metric: str, results: dict) -> int:
+        # scikit-learn's hook (see _compat), called once by ``fit`` after the search:
+        # the ``selection`` rule's choice and the corrected estimate of its score.
+        winner = choose_winner(self, refit, refit_metric, results)
+        self.__dict__.pop("best_score_corrected_", None)  # none for a callable refit
+        if winner.corrected_score is not None:
+            self.best_score_corrected_ = winner.corrected_score
+        return winner.index
 
     def __getstate__(self) -> dict:
         # scikit-learn >= 1.9 sends the search itself to every fit (``caller=self``,

@@ -115,6 +115,7 @@ class BayesSearchCV(BaseStrategySearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
+        selection: str = "best",
         n_initial_points: int | None = None,
         acquisition: str = "ei",
         exploration: float | None = None,
@@ -129,6 +130,7 @@ class BayesSearchCV(BaseStrategySearchCV):
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
             checkpoint=checkpoint, warm_start_from=warm_start_from,
             include_warm_start=include_warm_start,
+            selection=selection,
         )  # fmt: skip
         self.n_initial_points = n_initial_points
         self.acquisition = acquisition
@@ -221,6 +223,7 @@ class TPESearchCV(BaseStrategySearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
+        selection: str = "best",
         n_initial_points: int = 10,
         gamma: float = 1.0,
         n_ei_candidates: int = 24,
@@ -237,6 +240,7 @@ class TPESearchCV(BaseStrategySearchCV):
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
             checkpoint=checkpoint, warm_start_from=warm_start_from,
             include_warm_start=include_warm_start,
+            selection=selection,
         )  # fmt: skip
         self.n_initial_points = n_initial_points
         self.gamma = gamma
@@ -338,6 +342,7 @@ class EvolutionarySearchCV(BaseStrategySearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
+        selection: str = "best",
         population_size: int | None = None,
         crossover_probability: float = 0.9,
         mutation_probability: float | None = None,
@@ -354,6 +359,7 @@ class EvolutionarySearchCV(BaseStrategySearchCV):
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
             checkpoint=checkpoint, warm_start_from=warm_start_from,
             include_warm_start=include_warm_start,
+            selection=selection,
         )  # fmt: skip
         self.population_size = population_size
         self.crossover_probability = crossover_probability
@@ -462,6 +468,7 @@ class CMAESSearchCV(BaseStrategySearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
+        selection: str = "best",
         population_size: int | None = None,
     ) -> None:
         super().__init__(
@@ -473,6 +480,7 @@ class CMAESSearchCV(BaseStrategySearchCV):
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
             checkpoint=checkpoint, warm_start_from=warm_start_from,
             include_warm_start=include_warm_start,
+            selection=selection,
         )  # fmt: skip
         self.population_size = population_size
 
@@ -587,6 +595,7 @@ class CoordinateSearchCV(BaseStrategySearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
+        selection: str = "best",
         order: list[str] | None = None,
         points_per_coordinate: int = 4,
         initial_step: float = 0.25,
@@ -601,6 +610,7 @@ class CoordinateSearchCV(BaseStrategySearchCV):
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
             checkpoint=checkpoint, warm_start_from=warm_start_from,
             include_warm_start=include_warm_start,
+            selection=selection,
         )  # fmt: skip
         self.order = order
         self.points_per_coordinate = points_per_coordinate
