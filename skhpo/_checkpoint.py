@@ -301,17 +301,19 @@ class Checkpoint:
     # -- writing -----------------------------------------------------------------------------
     def add_batch(
         self, batch: int, rows: np.ndarray, params: list[dict], splits: list | None,
-        failure: str | None,
+        failure: str | list | None,
     ) -> None:  # fmt: skip
-        """Record a finished batch and rewrite the file atomically."""
+        """Record a finished batch and rewrite the file atomically (``failure``: the
+        error of a batch whose every fit failed, or one error or None per candidate)."""
         for i, (row, candidate) in enumerate(zip(rows, params)):
             record: dict[str, Any] = {
                 "batch": batch,
                 "row": row.tolist(),
                 "params": {k: _json_value(v) for k, v in candidate.items()},
             }
-            if failure is not None:
-                record["failed"] = failure
+            failed = failure[i] if isinstance(failure, list) else failure
+            if failed is not None:
+                record["failed"] = failed
             else:
                 record["splits"] = splits[i]
             self.lines.append(json.dumps(_encode(record), allow_nan=False))

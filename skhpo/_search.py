@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ._compat import BaseSearchCV, HasMethods, Interval, StrOptions
+from ._halving import HalvingRun, best_at_top_rung
 from ._inputs import optimised_metric
 from ._loop import SearchRun
 from ._seam import SEAM_ATTRIBUTE, FitSeam
@@ -58,6 +59,11 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         "checkpoint": [str, os.PathLike, None],
         "warm_start_from": [dict, HasMethods(["fit"]), None],
         "include_warm_start": ["boolean"],
+        "resource": [str, None],
+        "min_resources": [Interval(Integral, 1, None, closed="left"),
+                          StrOptions({"smallest", "exhaust"})],
+        "max_resources": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "factor": [Interval(Real, 1, None, closed="neither")],
     }
 
     def __init__(
@@ -84,6 +90,10 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
+        resource: str | None = None,
+        min_resources: int | str = "exhaust",
+        max_resources: int | str = "auto",
+        factor: float = 3,
     ) -> None:
         super().__init__(
             estimator=estimator,
@@ -108,6 +118,10 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         self.checkpoint = checkpoint
         self.warm_start_from = warm_start_from
         self.include_warm_start = include_warm_start
+        self.resource = resource
+        self.min_resources = min_resources
+        self.max_resources = max_resources
+        self.factor = factor
 
     def _check_refit_for_multimetric(self, scores: Any) -> None:
         # scikit-learn's check, with messages that name refit or objective and list
@@ -127,7 +141,15 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         # The seam is this fit's only writer of private state on the search; it
         # removes that state when the fit ends, however it ends.
         with FitSeam(self, evaluate_candidates) as seam:
-            SearchRun(self, seam, callback_ctx).run()
+            run = SearchRun if self.resource is None else HalvingRun
+            run(self, seam, callback_ctx).run()
+
+    def _select_best_index(self, refit: Any, refit_metric: str, results: dict) -> int:
+        # With successive halving, the best of the rows at the highest rung (the full
+        # resource), as scikit-learn's halving searches choose; else scikit-learn's rule.
+        if getattr(self, "resource", None) is None or callable(refit):
+            return super()._select_best_index(refit, refit_metric, results)
+        return best_at_top_rung(results, refit_metric)
 
     def __getstate__(self) -> dict:
         # scikit-learn >= 1.9 sends the search itself to every fit (``caller=self``,

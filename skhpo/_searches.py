@@ -159,6 +159,10 @@ class BayesSearchCV(BaseStrategySearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
+        resource: str | None = None,
+        min_resources: int | str = "exhaust",
+        max_resources: int | str = "auto",
+        factor: float = 3,
         n_initial_points: int | None = None,
         acquisition: str = "ei",
         exploration: float | None = None,
@@ -173,6 +177,8 @@ class BayesSearchCV(BaseStrategySearchCV):
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
             checkpoint=checkpoint, warm_start_from=warm_start_from,
             include_warm_start=include_warm_start,
+            resource=resource, min_resources=min_resources,
+            max_resources=max_resources, factor=factor,
         )  # fmt: skip
         self.n_initial_points = n_initial_points
         self.acquisition = acquisition
@@ -222,6 +228,10 @@ class TPESearchCV(BaseStrategySearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
+        resource: str | None = None,
+        min_resources: int | str = "exhaust",
+        max_resources: int | str = "auto",
+        factor: float = 3,
         n_initial_points: int = 10,
         gamma: float = 1.0,
         n_ei_candidates: int = 24,
@@ -238,6 +248,8 @@ class TPESearchCV(BaseStrategySearchCV):
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
             checkpoint=checkpoint, warm_start_from=warm_start_from,
             include_warm_start=include_warm_start,
+            resource=resource, min_resources=min_resources,
+            max_resources=max_resources, factor=factor,
         )  # fmt: skip
         self.n_initial_points = n_initial_points
         self.gamma = gamma
@@ -289,6 +301,10 @@ class EvolutionarySearchCV(BaseStrategySearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
+        resource: str | None = None,
+        min_resources: int | str = "exhaust",
+        max_resources: int | str = "auto",
+        factor: float = 3,
         algorithm: str = "genetic",
         population_size: int | None = None,
         crossover_probability: float = 0.9,
@@ -305,6 +321,8 @@ class EvolutionarySearchCV(BaseStrategySearchCV):
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
             checkpoint=checkpoint, warm_start_from=warm_start_from,
             include_warm_start=include_warm_start,
+            resource=resource, min_resources=min_resources,
+            max_resources=max_resources, factor=factor,
         )  # fmt: skip
         self.algorithm = algorithm
         self.population_size = population_size
@@ -389,6 +407,10 @@ class CoordinateSearchCV(BaseStrategySearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
+        resource: str | None = None,
+        min_resources: int | str = "exhaust",
+        max_resources: int | str = "auto",
+        factor: float = 3,
         order: list[str] | None = None,
         points_per_coordinate: int = 4,
         initial_step: float = 0.25,
@@ -403,6 +425,8 @@ class CoordinateSearchCV(BaseStrategySearchCV):
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
             checkpoint=checkpoint, warm_start_from=warm_start_from,
             include_warm_start=include_warm_start,
+            resource=resource, min_resources=min_resources,
+            max_resources=max_resources, factor=factor,
         )  # fmt: skip
         self.order = order
         self.points_per_coordinate = points_per_coordinate
