@@ -253,7 +253,7 @@ class HalvingEvaluator(CrossValidationEvaluator):
         finally:
             self.on_fitted()
         splits: list | None = None
-        if self.keep_splits:
+        if self.keep_splits and evaluated:
             splits = [None] * n
             for i, candidate in zip(evaluated, self.seam.batch_splits(batch)):
                 splits[i] = candidate
@@ -368,18 +368,32 @@ class HalvingRun(SearchRun):
                 self.batch_size - len(promoted), self.n_iter - self.rungs.n_entered
             )  # fmt: skip
             if n_new > 0:
-                X_new, params_new = self.proposer.next_batch(n_new)
-                for key, p in zip(self.space.keys(X_new), params_new):
-                    self.params_of.setdefault(key, p)
-                if len(X_new) < n_new:
-                    self.exhausted = True
-                    if not promoted and not len(X_new):
-                        return self._ask_whole_batch()
+                X_new = self._new_candidates(n_new)
+                if not promoted and not len(X_new):  # the space is exhausted
+                    return self._ask_whole_batch()
                 X_old = np.array([self.rungs.rows[k] for k in promoted])
                 X = np.vstack([X_old.reshape(len(promoted), self.space.n_columns), X_new])
                 return X, self._params(X)
         X = np.array([self.rungs.rows[k] for k in promoted]).reshape(-1, self.space.n_columns)
         return X, self._params(X)
+
+    def _new_candidates(self, n: int) -> np.ndarray:
+        """Up to ``n`` new candidates (the user's first); fewer once the space is exhausted."""
+        parts = []
+        while n > 0:
+            X, params = self.proposer.next_batch(n)  # the user's candidates come apart
+            if not len(X):
+                self.exhausted = True
+                break
+            keys = self.space.keys(X)
+            for key, p in zip(keys, params):
+                self.params_of.setdefault(key, p)
+            # Never proposed again, not even in this batch (the user's candidates and
+            # the strategy's are asked apart).
+            self.proposer.evaluated_keys.update(keys)
+            parts.append(X)
+            n -= len(X)
+        return np.vstack(parts) if parts else np.empty((0, self.space.n_columns))
 
     def _ask(self) -> tuple[np.ndarray, list[dict]]:
         return self._ask_whole_batch()

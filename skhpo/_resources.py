@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from difflib import get_close_matches
 from math import floor, log
 from typing import Any, NamedTuple
 
@@ -91,7 +92,7 @@ def resource_ladder(
     if resource != "n_samples":
         valid = estimator.get_params(deep=True)
         if resource not in valid:
-            close = sorted(v for v in valid if v.split("__")[-1] == resource.split("__")[-1])
+            close = get_close_matches(resource, list(valid), n=3)
             hint = f" Did you mean one of {close}?" if close else ""
             raise ValueError(
                 f"resource={resource!r} is neither 'n_samples' nor a parameter of "

@@ -60,8 +60,10 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         "warm_start_from": [dict, HasMethods(["fit"]), None],
         "include_warm_start": ["boolean"],
         "resource": [str, None],
-        "min_resources": [Interval(Integral, 1, None, closed="left"),
-                          StrOptions({"smallest", "exhaust"})],
+        "min_resources": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"smallest", "exhaust"}),
+        ],
         "max_resources": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "factor": [Interval(Real, 1, None, closed="neither")],
     }
