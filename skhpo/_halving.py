@@ -439,5 +439,12 @@ class HalvingRun(SearchRun):
         return stop and not self._wrap_up()
 
     def _finish(self) -> None:
+        if self.rungs.n_entered and not self.rungs.top_reached():  # only after a Ctrl-C
+            reached = max(r for r, scores in enumerate(self.rungs.scores) if scores)
+            warnings.warn(
+                f"No candidate reached max_resources={self.ladder.n_resources[-1]}: the best "
+                f"is chosen among those at n_resources={self.ladder.n_resources[reached]}.",
+                UserWarning,
+            )
         super()._finish()
         self.search.n_candidates_ = [len(scores) for scores in self.rungs.scores]

@@ -237,3 +237,51 @@ def test_racing_and_warm_start_are_refused_with_halving():
         search.fit(X, y)
     earlier = {"params": [{"bias": 0.5}], "mean_test_score": [0.1], "std_test_score": [0.0]}
     refused("warm_start_from cannot be combined", resource="n_samples", warm_start_from=earlier)
+
+
+def test_a_ctrl_c_keeps_the_best_of_the_highest_rung_reached():
+    def interrupt(state):
+        raise KeyboardInterrupt
+
+    with pytest.warns(UserWarning, match="No candidate reached max_resources=27"):
+        search = sgd_search(callbacks=interrupt).fit(X, y)
+    assert np.asarray(search.cv_results_["iter"]).tolist() == [0, 0, 0, 0]
+    assert search.best_params_["max_iter"] == 1
+
+
+class StopAfterBatches:
+    """A scikit-learn (>= 1.9) callback that stops a search after ``n`` batches."""
+
+    def __init__(self, n):
+        self.n = n
+
+    def setup(self, estimator, context):
+        self.batches = 0
+
+    def on_fit_task_begin(self, estimator, context):
+        pass
+
+    def on_fit_task_end(self, estimator, context):
+        if context.task_name != "batch":
+            return False
+        self.batches += 1
+        return self.batches >= self.n
+
+    def teardown(self, estimator, context):
+        pass
+
+
+def test_scikit_learn_callbacks_see_each_rung_and_can_stop_the_search():
+    pytest.importorskip("sklearn.callback")
+    search = TPESearchCV(
+        LogisticRegression(), {"C": Real(1e-3, 1e2, log=True)}, n_iter=30,
+        resource="n_samples", min_resources=60, factor=2, batch_size=4, cv=3, random_state=0,
+    )  # fmt: skip
+    search.set_callbacks(StopAfterBatches(3)).fit(X, y)
+    results = search.cv_results_
+    batches = np.asarray(results["batch"])
+    # Batch 2 held promotions and new candidates (a call per rung), then the stop: the best
+    # of the highest rung goes up one rung per batch.
+    assert len(set(np.asarray(results["iter"])[batches == 2])) >= 2
+    assert np.all(np.bincount(batches)[3:] == 1)
+    assert results["n_resources"][search.best_index_] == 240
