@@ -85,6 +85,11 @@ def _options(search: Any) -> dict[str, Any]:
         # A RandomState instance cannot be written down; a fresh one with the same
         # seed replays exactly, any other is caught by the replay (with a warning).
         options["random_state"] = "a RandomState instance"
+    if options.get("resource") is None:
+        # Without halving its options are unused (and refused unless at their defaults):
+        # a search without them keeps the fingerprint of files written before they existed.
+        for name in ("resource", "min_resources", "max_resources", "factor"):
+            options.pop(name, None)
     if not isinstance(options.get("refit"), str):
         # Only a metric name shapes the search (``objective`` does otherwise); the repr
         # of a callable holds its address, which differs in the resuming process.

@@ -359,22 +359,19 @@ class HalvingRun(SearchRun):
     # -- planning ------------------------------------------------------------------------
     def _ask_whole_batch(self) -> tuple[np.ndarray, list[dict]]:
         """Promotions first (highest rung first), then new lowest-rung candidates."""
+        X_new = np.empty((0, self.space.n_columns))
         if self.wrapping_up:
             promoted = self.rungs.wrap_up()
         else:
             final = self.exhausted or self.rungs.n_entered >= self.n_iter
             promoted = self.rungs.promotions(final, self.batch_size)
-            n_new = 0 if final else min(
-                self.batch_size - len(promoted), self.n_iter - self.rungs.n_entered
-            )  # fmt: skip
-            if n_new > 0:
-                X_new = self._new_candidates(n_new)
-                if not promoted and not len(X_new):  # the space is exhausted
+            if not final:
+                room = self.batch_size - len(promoted)
+                X_new = self._new_candidates(min(room, self.n_iter - self.rungs.n_entered))
+                if not promoted and not len(X_new):  # the space is exhausted: promote
                     return self._ask_whole_batch()
-                X_old = np.array([self.rungs.rows[k] for k in promoted])
-                X = np.vstack([X_old.reshape(len(promoted), self.space.n_columns), X_new])
-                return X, self._params(X)
-        X = np.array([self.rungs.rows[k] for k in promoted]).reshape(-1, self.space.n_columns)
+        X_old = np.array([self.rungs.rows[k] for k in promoted]).reshape(-1, self.space.n_columns)
+        X = np.vstack([X_old, X_new])
         return X, self._params(X)
 
     def _new_candidates(self, n: int) -> np.ndarray:

@@ -285,3 +285,13 @@ def test_scikit_learn_callbacks_see_each_rung_and_can_stop_the_search():
     assert len(set(np.asarray(results["iter"])[batches == 2])) >= 2
     assert np.all(np.bincount(batches)[3:] == 1)
     assert results["n_resources"][search.best_index_] == 240
+
+
+def test_checkpoints_without_halving_keep_their_fingerprint(tmp_path):
+    from skhpo._checkpoint import fingerprint
+    from skhpo.space import SearchSpace
+
+    search = sgd_search(resource=None, min_resources="exhaust", max_resources="auto", factor=3)
+    options = fingerprint(search, SearchSpace(SGD_SPACE))["options"]
+    assert not {"resource", "min_resources", "max_resources", "factor"} & set(options)
+    assert "factor" in fingerprint(sgd_search(), SearchSpace(SGD_SPACE))["options"]
