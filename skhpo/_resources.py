@@ -129,8 +129,10 @@ def resource_ladder(
             n_required = 1 + floor(log(n_candidates, factor))
             min_resources = max(min_resources, int(max_resources // factor ** (n_required - 1)))
     if min_resources > max_resources:
+        of_x = f" (the {n_samples} samples of X)" if search.max_resources == "auto" else ""
         raise ValueError(
-            f"min_resources={min_resources} is greater than max_resources={max_resources}."
+            f"min_resources={min_resources} is greater than max_resources={max_resources}"
+            f"{of_x}."
         )
     if n_samples is not None:
         smallest = int(min_resources / n_samples * min_train)

@@ -221,6 +221,8 @@ def refused(match, **options):
         ({"resource": "max_iter", "max_resources": 9, "factor": 0.5}, "factor"),
         ({"resource": "n_samples", "min_resources": 2}, "too few for min_resources=2"),
         ({"resource": "n_samples", "max_resources": 1000}, "more than the 240 samples"),
+        ({"resource": "n_samples", "min_resources": 300},
+         r"min_resources=300 is greater than max_resources=240 \(the 240 samples of X\)"),
         ({"min_resources": 5}, "used only with successive halving"),
         ({"factor": 2}, "used only with successive halving"),
     ],
