@@ -12,7 +12,9 @@ per-fit state onto the search:
   arguments of its last call (per-fold results, for checkpoints) and holds back
   the warning about non-finite scores until the final results;
 * the pre-release callback API (``sklearn.callback``), behind
-  :class:`TaskContext`, which does nothing when there are no callbacks.
+  :class:`TaskContext`, which does nothing when there are no callbacks;
+* the ``X``, ``y`` and splitter parameters ``evaluate_candidates`` closes over
+  (``data``), which successive halving checks before any fit.
 """
 
 from __future__ import annotations
