@@ -170,7 +170,8 @@ def test_checkpoint_resumes_an_interrupted_halving_search(tmp_path):
     assert rows_of(resumed, *keys) == rows_of(reference, *keys)
     assert resumed.cv_results_["params"] == reference.cv_results_["params"]
     assert resumed.best_index_ == reference.best_index_
-    # A finished search is restored whole, nothing evaluated twice but one batch.
+    # A finished search fitted again restores every row (scikit-learn needs one call per
+    # fit: the last restored batch is evaluated again, in its place).
     with pytest.warns(UserWarning, match="Resumed"):
         again = sgd_search(checkpoint=str(path), **base).fit(X, y)
     assert rows_of(again, "iter", "n_resources", "mean_test_score") == rows_of(
