@@ -86,6 +86,11 @@ def _options(search: Any) -> dict[str, Any]:
         # A RandomState instance cannot be written down; a fresh one with the same
         # seed replays exactly, any other is caught by the replay (with a warning).
         options["random_state"] = "a RandomState instance"
+    if options.get("resource") is None:
+        # Without halving its options are unused (and refused unless at their defaults):
+        # a search without them keeps the fingerprint of files written before they existed.
+        for name in ("resource", "min_resources", "max_resources", "factor"):
+            options.pop(name, None)
     if not isinstance(options.get("refit"), str):
         # Only a metric name shapes the search (``objective`` does otherwise); the repr
         # of a callable holds its address, which differs in the resuming process.
@@ -302,17 +307,19 @@ class Checkpoint:
     # -- writing -----------------------------------------------------------------------------
     def add_batch(
         self, batch: int, rows: np.ndarray, params: list[dict], splits: list | None,
-        failure: str | None,
+        failure: str | list | None,
     ) -> None:  # fmt: skip
-        """Record a finished batch and rewrite the file atomically."""
+        """Record a finished batch and rewrite the file atomically (``failure``: the
+        error of a batch whose every fit failed, or one error or None per candidate)."""
         for i, (row, candidate) in enumerate(zip(rows, params)):
             record: dict[str, Any] = {
                 "batch": batch,
                 "row": row.tolist(),
                 "params": {k: _json_value(v) for k, v in candidate.items()},
             }
-            if failure is not None:
-                record["failed"] = failure
+            failed = failure[i] if isinstance(failure, list) else failure
+            if failed is not None:
+                record["failed"] = failed
             else:
                 record["splits"] = splits[i]
             self.lines.append(json.dumps(_encode(record), allow_nan=False))

@@ -28,7 +28,8 @@ COMMON_PARAMETERS = """
         exactly one of the two is given.
     n_iter : int, default=50
         Number of candidates evaluated (rows of ``cv_results_``); fewer only when
-        a finite space is exhausted.
+        a finite space is exhausted. With ``resource``, distinct candidates (a
+        candidate has a row on each rung it reached).
     scoring, n_jobs, refit, cv, verbose, pre_dispatch, error_score, return_train_score
         As in :class:`~sklearn.model_selection.GridSearchCV`. With several
         metrics, ``refit`` may be a metric name, a callable or False, as there;
@@ -80,6 +81,36 @@ COMMON_PARAMETERS = """
         Also put those candidates in ``cv_results_`` (as the first rows, in
         addition to the ``n_iter`` evaluated ones), so that the best of both
         searches is refit. Needs the same number of CV splits.
+    resource : str or None, default=None
+        None: every candidate is fitted with all the data. ``"n_samples"``, or the
+        name of an estimator parameter that sets training effort (``max_iter``,
+        ``n_estimators``...): successive halving, as in scikit-learn's
+        ``HalvingRandomSearchCV``, with the new candidates proposed by this
+        search's strategy (see :doc:`/halving`). Candidates enter at the lowest
+        rung (``min_resources``); the best ``1 / factor`` of each rung go up to
+        the next, up to ``max_resources``. ``n_iter`` then counts distinct
+        candidates: ``cv_results_`` has one row per candidate and rung, with
+        ``iter`` (the rung) and ``n_resources`` columns, and the best candidate
+        (``best_index_``) is one scored at ``max_resources``. A parameter
+        resource is set in each row's ``params``; with ``"n_samples"`` the
+        training part of each CV split is subsampled and test folds stay whole.
+        After ``max_time`` or a stopping callback, the best candidate of the
+        highest rung reached is still taken up, one rung per batch, to
+        ``max_resources``. A promoted candidate is fitted again from scratch (no
+        ``warm_start`` continuation). Not combined with ``warm_start_from``.
+    min_resources : int, "smallest" or "exhaust", default="exhaust"
+        The resource of the lowest rung, as in ``HalvingRandomSearchCV``:
+        "smallest" is ``2 * n_splits * n_classes`` samples for ``"n_samples"``,
+        1 for a parameter; "exhaust" the largest start that lets ``n_iter``
+        candidates be halved down to one at ``max_resources``. Only with
+        ``resource``.
+    max_resources : int or "auto", default="auto"
+        The resource of the highest rung (the full resource: the best is scored
+        and refit with it). "auto": the number of samples, only with
+        ``"n_samples"``. Only with ``resource``.
+    factor : float > 1, default=3
+        Each rung promotes its best ``1 / factor`` to the next, whose resource
+        is ``factor`` times larger. Only with ``resource``.
     selection : {{"best", "lcb", "smoothed"}}, default="best"
         How the winner (``best_index_``) is chosen among the candidates scored
         on every fold: ``"best"``, the highest mean CV score, exactly

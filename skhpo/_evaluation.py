@@ -140,17 +140,19 @@ class CrossValidationEvaluator:
 
     def restore(
         self, params: list[dict], parts: list[tuple[int, int, Any]], *, batch: int,
-        position: int, source: str,
+        position: int, source: str, more_results: dict | None = None,
     ) -> BatchOutcome:  # fmt: skip
         """Put stored candidates in ``cv_results_`` without fitting; their scores.
 
         ``parts`` are ``(start, stop, outcome)`` slices of the candidates, each
         outcome the per-fold results of an ``evaluate_candidates`` call or its
-        error message; ``source`` names where they were stored (for errors).
+        error message; ``source`` names where they were stored (for errors);
+        ``more_results`` other columns of the candidates' rows.
         """
         y, y_std = np.full(len(params), np.nan), np.full(len(params), np.nan)
         for start, stop, outcome in parts:
-            self.seam.add_rows(position + start, params[start:stop], batch, outcome)
+            more = {k: v[start:stop] for k, v in (more_results or {}).items()}
+            self.seam.add_rows(position + start, params[start:stop], batch, outcome, more)
             if isinstance(outcome, str):  # every fit of that call failed
                 y[start:stop] = float(self.search.error_score)
                 self.all_failed_error = ValueError(outcome)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ._resources import check_resource_options
 from .space import SearchSpace
 
 __all__ = [
@@ -38,6 +39,7 @@ def check_loop_options(search: Any) -> None:
                     f"The 'callbacks' parameter of {name} must be a callable or a list of "
                     f"callables; callbacks[{i}] is {callback!r} ({type(callback).__name__})."
                 )
+    check_resource_options(search)
 
 
 def optimised_metric(search: Any, metrics: list[str] | None = None) -> str:

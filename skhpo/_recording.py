@@ -45,6 +45,7 @@ class Recorder:
         self.start = time.monotonic()
         self.scores: list[float] = []
         self.params: list[dict] = []
+        self.eligible: list[bool] = []
         self.n_batches = 0
 
     @property
@@ -57,11 +58,16 @@ class Recorder:
         if self.checkpoint is not None:
             self.checkpoint.add_batch(self.n_batches, X, params, outcome.splits, outcome.failure)
 
-    def add(self, params: list[dict], y: np.ndarray) -> None:
-        """Record a finished batch: its candidates and their scores."""
+    def add(self, params: list[dict], y: np.ndarray, eligible: np.ndarray | None = None) -> None:
+        """Record a finished batch: its candidates and their scores.
+
+        ``eligible`` tells which rows may be the best (with successive halving,
+        those at the full resource); None: all.
+        """
         self.n_batches += 1
         self.scores.extend(y.tolist())
         self.params.extend(params)
+        self.eligible.extend([True] * len(y) if eligible is None else list(eligible))
 
     def report(self, cv_results: dict) -> bool:
         """Print progress and call every callback; whether one of them asked to stop."""
@@ -73,8 +79,9 @@ class Recorder:
     def state(self, cv_results: dict) -> SearchState:
         """What a callback sees now."""
         scores = np.array(self.scores, dtype=float)
-        best = int(np.argmax(np.nan_to_num(scores, nan=-np.inf))) if len(scores) else None
-        found = best is not None and not np.isnan(scores[best])
+        candidates = np.where(self.eligible, np.nan_to_num(scores, nan=-np.inf), -np.inf)
+        best = int(np.argmax(candidates)) if len(scores) else None
+        found = best is not None and self.eligible[best] and not np.isnan(scores[best])
         return SearchState(
             n_candidates=len(scores),
             n_iter=self.n_iter,

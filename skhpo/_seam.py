@@ -12,7 +12,9 @@ per-fit state onto the search:
   arguments of its last call (per-fold results, for checkpoints) and holds back
   the warning about non-finite scores until the final results;
 * the pre-release callback API (``sklearn.callback``), behind
-  :class:`TaskContext`, which does nothing when there are no callbacks.
+  :class:`TaskContext`, which does nothing when there are no callbacks;
+* the ``X``, ``y`` and splitter parameters ``evaluate_candidates`` closes over
+  (``data``), which successive halving checks before any fit.
 """
 
 from __future__ import annotations
@@ -84,6 +86,14 @@ class FitSeam:
         with _header_silenced(self.search):
             return self.evaluate_candidates(params, **kwargs)
 
+    def data(self) -> tuple[Any, Any, dict]:
+        """The ``X``, ``y`` and splitter parameters (``groups``...) this fit was given,
+        read from ``evaluate_candidates`` (to check them before any fit)."""
+        names = self.evaluate_candidates.__code__.co_freevars
+        cells = dict(zip(names, self.evaluate_candidates.__closure__))
+        routed = cells["routed_params"].cell_contents
+        return cells["X"].cell_contents, cells["y"].cell_contents, dict(routed.splitter.split)
+
     def batch_splits(self, batch: int) -> list[list[dict]]:
         """scikit-learn's per-fold results of each candidate of ``batch`` (for checkpoints)."""
         _, n_splits, out, more_results = self.last_format_args
@@ -91,13 +101,17 @@ class FitSeam:
         return [out[i * n_splits : (i + 1) * n_splits] for i, b in enumerate(tags) if b == batch]
 
     # -- rows scikit-learn did not evaluate -------------------------------------------
-    def add_rows(self, position: int, params: list[dict], batch: int, outcome: Any) -> None:
+    def add_rows(
+        self, position: int, params: list[dict], batch: int, outcome: Any,
+        more_results: dict | None = None,
+    ) -> None:  # fmt: skip
         """Put rows in ``cv_results_`` at ``position`` (the candidates before them).
 
         ``outcome`` is the error message of a batch whose every fit failed, or the
-        per-candidate lists of per-fold result dicts of restored candidates.
+        per-candidate lists of per-fold result dicts of restored candidates;
+        ``more_results`` other columns of the rows (lists, one value per row).
         """
-        more_results = {BATCH_KEY: [batch] * len(params)}
+        more_results = {BATCH_KEY: [batch] * len(params), **(more_results or {})}
         self.extra_rows.append((position, params, more_results, outcome))
 
     def take_last_restored(self) -> tuple[list[dict], dict] | None:

@@ -18,6 +18,7 @@ import numpy as np
 from . import _declare
 from ._compat import BaseSearchCV, HasMethods, Interval, StrOptions
 from ._docstrings import ATTRIBUTES, COMMON_PARAMETERS
+from ._halving import HalvingRun
 from ._inputs import optimised_metric
 from ._loop import SearchRun
 from ._seam import SEAM_ATTRIBUTE, FitSeam
@@ -75,6 +76,13 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         "warm_start_from": [dict, HasMethods(["fit"]), None],
         "include_warm_start": ["boolean"],
         "selection": [StrOptions(set(SELECTIONS))],
+        "resource": [str, None],
+        "min_resources": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"smallest", "exhaust"}),
+        ],
+        "max_resources": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "factor": [Interval(Real, 1, None, closed="neither")],
     }
 
     def __init__(
@@ -102,6 +110,10 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         warm_start_from: Any = None,
         include_warm_start: bool = False,
         selection: str = "best",
+        resource: str | None = None,
+        min_resources: int | str = "exhaust",
+        max_resources: int | str = "auto",
+        factor: float = 3,
     ) -> None:
         super().__init__(
             estimator=estimator,
@@ -127,6 +139,10 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         self.warm_start_from = warm_start_from
         self.include_warm_start = include_warm_start
         self.selection = selection
+        self.resource = resource
+        self.min_resources = min_resources
+        self.max_resources = max_resources
+        self.factor = factor
 
     def _check_refit_for_multimetric(self, scores: Any) -> None:
         # scikit-learn's check, with messages that name refit or objective and list
@@ -165,11 +181,14 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         # The seam is this fit's only writer of private state on the search; it
         # removes that state when the fit ends, however it ends.
         with FitSeam(self, evaluate_candidates) as seam:
-            SearchRun(self, seam, callback_ctx).run()
+            run = SearchRun if self.resource is None else HalvingRun
+            run(self, seam, callback_ctx).run()
 
     def _select_best_index(self, refit: Any, refit_metric: str, results: dict) -> int:
         # scikit-learn's hook (see _compat), called once by ``fit`` after the search:
-        # the ``selection`` rule's choice and the corrected estimate of its score.
+        # the ``selection`` rule's choice and the corrected estimate of its score. With
+        # successive halving only rows at the highest rung reached may be chosen, as
+        # scikit-learn's halving searches choose (see ``_selection.eligible_rows``).
         winner = choose_winner(self, refit, refit_metric, results)
         self.__dict__.pop("best_score_corrected_", None)  # none for a callable refit
         if winner.corrected_score is not None:

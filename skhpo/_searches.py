@@ -115,6 +115,10 @@ class BayesSearchCV(BaseStrategySearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
+        resource: str | None = None,
+        min_resources: int | str = "exhaust",
+        max_resources: int | str = "auto",
+        factor: float = 3,
         selection: str = "best",
         n_initial_points: int | None = None,
         acquisition: str = "ei",
@@ -130,7 +134,8 @@ class BayesSearchCV(BaseStrategySearchCV):
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
             checkpoint=checkpoint, warm_start_from=warm_start_from,
             include_warm_start=include_warm_start,
-            selection=selection,
+            resource=resource, min_resources=min_resources, max_resources=max_resources,
+            factor=factor,            selection=selection,
         )  # fmt: skip
         self.n_initial_points = n_initial_points
         self.acquisition = acquisition
@@ -223,6 +228,10 @@ class TPESearchCV(BaseStrategySearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
+        resource: str | None = None,
+        min_resources: int | str = "exhaust",
+        max_resources: int | str = "auto",
+        factor: float = 3,
         selection: str = "best",
         n_initial_points: int = 10,
         gamma: float = 1.0,
@@ -240,7 +249,8 @@ class TPESearchCV(BaseStrategySearchCV):
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
             checkpoint=checkpoint, warm_start_from=warm_start_from,
             include_warm_start=include_warm_start,
-            selection=selection,
+            resource=resource, min_resources=min_resources, max_resources=max_resources,
+            factor=factor,            selection=selection,
         )  # fmt: skip
         self.n_initial_points = n_initial_points
         self.gamma = gamma
@@ -342,6 +352,10 @@ class EvolutionarySearchCV(BaseStrategySearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
+        resource: str | None = None,
+        min_resources: int | str = "exhaust",
+        max_resources: int | str = "auto",
+        factor: float = 3,
         selection: str = "best",
         population_size: int | None = None,
         crossover_probability: float = 0.9,
@@ -359,7 +373,8 @@ class EvolutionarySearchCV(BaseStrategySearchCV):
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
             checkpoint=checkpoint, warm_start_from=warm_start_from,
             include_warm_start=include_warm_start,
-            selection=selection,
+            resource=resource, min_resources=min_resources, max_resources=max_resources,
+            factor=factor,            selection=selection,
         )  # fmt: skip
         self.population_size = population_size
         self.crossover_probability = crossover_probability
@@ -468,6 +483,10 @@ class CMAESSearchCV(BaseStrategySearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
+        resource: str | None = None,
+        min_resources: int | str = "exhaust",
+        max_resources: int | str = "auto",
+        factor: float = 3,
         selection: str = "best",
         population_size: int | None = None,
     ) -> None:
@@ -480,7 +499,8 @@ class CMAESSearchCV(BaseStrategySearchCV):
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
             checkpoint=checkpoint, warm_start_from=warm_start_from,
             include_warm_start=include_warm_start,
-            selection=selection,
+            resource=resource, min_resources=min_resources, max_resources=max_resources,
+            factor=factor,            selection=selection,
         )  # fmt: skip
         self.population_size = population_size
 
@@ -595,6 +615,10 @@ class CoordinateSearchCV(BaseStrategySearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
+        resource: str | None = None,
+        min_resources: int | str = "exhaust",
+        max_resources: int | str = "auto",
+        factor: float = 3,
         selection: str = "best",
         order: list[str] | None = None,
         points_per_coordinate: int = 4,
@@ -610,7 +634,8 @@ class CoordinateSearchCV(BaseStrategySearchCV):
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
             checkpoint=checkpoint, warm_start_from=warm_start_from,
             include_warm_start=include_warm_start,
-            selection=selection,
+            resource=resource, min_resources=min_resources, max_resources=max_resources,
+            factor=factor,            selection=selection,
         )  # fmt: skip
         self.order = order
         self.points_per_coordinate = points_per_coordinate

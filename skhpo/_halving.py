@@ -1,0 +1,447 @@
+"""Successive halving with the search's strategy proposing each rung's new candidates.
+
+A halving search (``resource`` set) evaluates candidates on rungs of growing
+resource (see :mod:`skhpo._resources`). Every candidate enters at the lowest
+rung; the best ``1 / factor`` of a rung go up to the next one. The parts:
+
+* :class:`Rungs`: the rows of each rung and who is promoted next. A candidate
+  is at most once on each rung and goes up one rung at a time, so the rung of a
+  row is the number of rows of that candidate before it: nothing else needs
+  storing (checkpoints replay as they are).
+* :class:`RungStrategies`: one strategy per rung, each told only its rung's
+  scores (scores of different resources are never mixed); new candidates come
+  from the highest rung with enough observations (BOHB's rule).
+* :class:`HalvingEvaluator`: evaluates a batch whose rows are on several rungs
+  (the resource set in each candidate's parameters, or one call per rung with
+  subsampled training sets for ``"n_samples"``); rows carry ``iter`` and
+  ``n_resources`` as in scikit-learn's halving searches.
+* :class:`HalvingRun`: the loop of :class:`~skhpo._loop.SearchRun`, with batches
+  planned as in ASHA: promotions first, new lowest-rung candidates fill the rest.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from math import ceil, floor
+from typing import Any
+
+import numpy as np
+from sklearn.exceptions import FitFailedWarning
+
+from ._compat import is_all_fits_failed_error
+from ._evaluation import BatchOutcome, CrossValidationEvaluator
+from ._inputs import _entropy as entropy
+from ._inputs import metric_names, optimised_metric
+from ._loop import SearchRun
+from ._resources import ResourceLadder, SubsampledSplits, resource_ladder
+from ._seam import BATCH_KEY
+from .strategies import fitness
+
+__all__ = ["HalvingRun", "RungStrategies", "Rungs", "best_at_top_rung"]
+
+#: The ``cv_results_`` columns of a halving search, as scikit-learn names them.
+ITER_KEY, RESOURCES_KEY = "iter", "n_resources"
+
+
+def best_at_top_rung(results: dict, metric: str) -> int:
+    """The best-ranked row of the highest rung in ``results`` (the full resource
+    unless the search was interrupted before reaching it)."""
+    iters = np.asarray(results[ITER_KEY])
+    rows = np.flatnonzero(iters == iters.max())
+    ranks = np.asarray(results[f"rank_test_{metric}"])[rows]
+    return int(rows[np.argmin(ranks)])
+
+
+class Rungs:
+    """The rows of each rung so far, and which candidates are promoted next.
+
+    Parameters
+    ----------
+    space : SearchSpace
+    ladder : ResourceLadder
+    """
+
+    def __init__(self, space: Any, ladder: ResourceLadder) -> None:
+        self.space = space
+        self.ladder = ladder
+        n = len(ladder.n_resources)
+        self.keys: list[list[bytes]] = [[] for _ in range(n)]
+        self.scores: list[list[float]] = [[] for _ in range(n)]
+        self.n_rows: dict[bytes, int] = {}  # rows of each candidate = the rung it goes to next
+        self.rows: dict[bytes, np.ndarray] = {}
+
+    def rungs_of(self, X: np.ndarray) -> np.ndarray:
+        """The rung of each row of a batch not recorded yet."""
+        return np.array([self.n_rows.get(k, 0) for k in self.space.keys(X)], dtype=int)
+
+    def record(self, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Record a finished batch; the rung of each row."""
+        rungs = self.rungs_of(X)
+        for key, x, score, rung in zip(self.space.keys(X), X, y, rungs):
+            self.keys[rung].append(key)
+            self.scores[rung].append(float(score))
+            self.n_rows[key] = rung + 1
+            self.rows.setdefault(key, x)
+        return rungs
+
+    @property
+    def n_entered(self) -> int:
+        """Distinct candidates evaluated (each entered at the lowest rung)."""
+        return len(self.keys[0])
+
+    def promotions(self, final: bool, limit: int) -> list[bytes]:
+        """Up to ``limit`` candidates to take one rung up, from the highest rung down.
+
+        While new candidates come, a rung promotes its top ``floor(n / factor)``
+        (ASHA's rule: safe whatever comes later); once none come, a rung whose
+        lower rungs promote no one more promotes its top ``ceil(n / factor)``
+        (scikit-learn's rule), so at least one candidate reaches the top.
+        """
+        waiting: list[list[bytes]] = []
+        lower_pending = False
+        for rung in range(self.ladder.top):
+            n = len(self.scores[rung])
+            share = n / self.ladder.factor
+            n_best = ceil(share) if final and not lower_pending else floor(share + 1e-9)
+            best = self._ranked(rung)[:n_best]
+            due = [k for k in best if self.n_rows[k] == rung + 1]
+            waiting.append(due)
+            lower_pending = lower_pending or bool(due)
+        return [key for due in reversed(waiting) for key in due][:limit]
+
+    def wrap_up(self) -> list[bytes]:
+        """After an early stop: the best of the highest rung below the top, if the top is empty."""
+        if self.scores[self.ladder.top]:
+            return []
+        filled = [rung for rung in range(self.ladder.top) if self.scores[rung]]
+        return self._ranked(filled[-1])[:1] if filled else []
+
+    def top_reached(self) -> bool:
+        return bool(self.scores[self.ladder.top])
+
+    def _ranked(self, rung: int) -> list[bytes]:
+        order = np.argsort(-fitness(np.array(self.scores[rung], dtype=float)), kind="stable")
+        return [self.keys[rung][i] for i in order]
+
+
+class RungStrategies:
+    """One strategy per rung behind the one ``ask``/``tell`` the proposer uses.
+
+    ``tell`` gives each rung's strategy only that rung's rows; ``ask`` asks the
+    strategy of the highest rung with at least ``n_min`` observations (BOHB's
+    rule: the model of the largest resource it can be fitted on), else the
+    lowest rung's.
+
+    Parameters
+    ----------
+    strategies : list of Strategy
+        One per rung, lowest first.
+    rungs : Rungs
+        Where the rows are recorded (and their rungs read).
+    n_min : int
+    """
+
+    def __init__(self, strategies: list, rungs: Rungs, n_min: int) -> None:
+        self.strategies = strategies
+        self.rungs = rungs
+        self.n_min = n_min
+        self.default_batch_size = strategies[0].default_batch_size
+
+    def ask(self, n: int, pending: np.ndarray | None = None) -> np.ndarray:
+        told = [len(scores) for scores in self.rungs.scores]
+        rung = max([0] + [r for r, count in enumerate(told) if count >= self.n_min])
+        return self.strategies[rung].ask(n, pending)
+
+    def tell(self, X: np.ndarray, y: np.ndarray, y_std: np.ndarray | None = None) -> None:
+        rungs = self.rungs.record(X, y)
+        y_std = np.full(len(y), np.nan) if y_std is None else np.asarray(y_std)
+        for rung in np.unique(rungs):
+            on = rungs == rung
+            self.strategies[rung].tell(X[on], y[on], y_std[on])
+
+
+class HalvingEvaluator(CrossValidationEvaluator):
+    """Evaluates a batch whose candidates are on several rungs.
+
+    ``batch_rungs`` (set by the run before each batch is evaluated or restored)
+    holds the rung of each candidate of the batch: ``evaluate`` is given the
+    batch's last candidates, ``restore`` its first ones.
+
+    Parameters
+    ----------
+    ladder : ResourceLadder
+    seed : int
+        Of the subsampled training sets (``"n_samples"``).
+    **kwargs
+        As :class:`~skhpo._evaluation.CrossValidationEvaluator`.
+    """
+
+    def __init__(self, *args: Any, ladder: ResourceLadder, seed: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ladder = ladder
+        self.seed = seed
+        self.batch_rungs = np.empty(0, dtype=int)
+        # Per candidate of the last evaluated batch: the error of a call whose every
+        # fit failed, else None (a checkpoint stores them per candidate).
+        self.failures: list[str | None] = []
+
+    def with_resource(self, params: list[dict], rungs: np.ndarray) -> list[dict]:
+        """The candidates' parameters with the resource of their rung, if it is one."""
+        if self.ladder.resource == "n_samples":
+            return [dict(p) for p in params]
+        values = self.ladder.n_resources
+        return [{**p, self.ladder.resource: values[r]} for p, r in zip(params, rungs)]
+
+    def more_results(self, batch: int, rungs: np.ndarray) -> dict:
+        return {
+            BATCH_KEY: [batch] * len(rungs),
+            ITER_KEY: [int(r) for r in rungs],
+            RESOURCES_KEY: [self.ladder.n_resources[r] for r in rungs],
+        }
+
+    def cv_of(self, rung: int) -> Any:
+        """The splitter of a rung: the fixed splits, subsampled below the top for n_samples."""
+        if self.ladder.resource != "n_samples" or rung == self.ladder.top:
+            return self.cv
+        fraction = self.ladder.n_resources[rung] / self.ladder.n_samples
+        return SubsampledSplits(self.cv, fraction, self.seed)
+
+    def evaluate(self, params: list[dict], *, batch: int, position: int, ctx: Any) -> BatchOutcome:
+        rungs = self.batch_rungs[len(self.batch_rungs) - len(params) :]
+        params = self.with_resource(params, rungs)
+        n = len(params)
+        y, y_std = np.full(n, np.nan), np.full(n, np.nan)
+        self.failures = [None] * n
+        evaluated: list[int] = []
+        # One call per rung for n_samples (each its own splitter), highest first;
+        # one call for all otherwise (the resource is in the parameters).
+        groups = (
+            [np.flatnonzero(rungs == r) for r in np.unique(rungs)[::-1]]
+            if self.ladder.resource == "n_samples" else [np.arange(n)]
+        )  # fmt: skip
+        done = 0  # rows of this batch in cv_results_ before the call
+        try:
+            for g, rows in enumerate(groups):
+                part = [params[i] for i in rows]
+                more = self.more_results(batch, rungs[rows])
+                # scikit-learn's callback contexts number a call's fits from 0: one
+                # subtask per call when a batch takes several.
+                call_ctx = ctx if len(groups) == 1 else ctx.begin_subtask(
+                    "rung", len(part) * self.search.n_splits_, task_id=g,
+                    sequential_subtasks=False,
+                )  # fmt: skip
+                try:
+                    self.results = self.seam.evaluate(
+                        part, cv=self.cv_of(int(rungs[rows[0]])), more_results=more,
+                        **call_ctx.as_kwargs(),
+                    )  # fmt: skip
+                except ValueError as exc:
+                    if not is_all_fits_failed_error(exc):
+                        raise
+                    self._failed_rows(part, exc, batch, position + done, more)
+                    y[rows] = float(self.search.error_score)
+                    for i in rows:
+                        self.failures[i] = str(exc)
+                else:
+                    y[rows], y_std[rows] = self._call_scores(batch, len(rows))
+                    evaluated.extend(rows.tolist())
+                finally:
+                    if call_ctx is not ctx:
+                        call_ctx.end()
+                done += len(rows)
+        finally:
+            self.on_fitted()
+        splits: list | None = None
+        if self.keep_splits and evaluated:
+            splits = [None] * n
+            for i, candidate in zip(evaluated, self.seam.batch_splits(batch)):
+                splits[i] = candidate
+        failures = self.failures if any(f is not None for f in self.failures) else None
+        return BatchOutcome(y, y_std, splits, failures)
+
+    def restore(
+        self, params: list[dict], parts: list, *, batch: int, position: int, source: str,
+        more_results: dict | None = None,
+    ) -> BatchOutcome:  # fmt: skip
+        rungs = self.batch_rungs[: len(params)]
+        more = self.more_results(batch, rungs)
+        del more[BATCH_KEY]
+        return super().restore(
+            self.with_resource(params, rungs), parts, batch=batch, position=position,
+            source=source, more_results=more,
+        )  # fmt: skip
+
+    def evaluate_a_restored_batch_again(self) -> None:
+        restored = self.seam.take_last_restored()
+        if restored is None:
+            return
+        params, more = restored
+        iters = np.asarray(more[ITER_KEY])
+        for rung in np.unique(iters):
+            rows = np.flatnonzero(iters == rung)
+            self.results = self.seam.evaluate(
+                [params[i] for i in rows], quiet_header=False, cv=self.cv_of(int(rung)),
+                more_results={key: [values[i] for i in rows] for key, values in more.items()},
+            )  # fmt: skip
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _call_scores(self, batch: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Scores of the rows the last call added (the last ``n`` of ``batch``)."""
+        if callable(self.search.scoring):
+            metrics = metric_names(self.results)
+            self.metric = optimised_metric(self.search, [] if metrics == ["score"] else metrics)
+        rows = np.flatnonzero(np.asarray(self.results[BATCH_KEY]) == batch)
+        # Within a batch the calls' rows follow in call order, failed calls excepted.
+        rows = rows[len(rows) - n :]
+        return (
+            np.asarray(self.results[f"mean_test_{self.metric}"], dtype=float)[rows],
+            np.asarray(self.results[f"std_test_{self.metric}"], dtype=float)[rows],
+        )
+
+    def _failed_rows(
+        self, params: list[dict], exc: ValueError, batch: int, position: int, more: dict
+    ) -> None:
+        self.all_failed_error = exc
+        extra = {k: v for k, v in more.items() if k != BATCH_KEY}
+        self.seam.add_rows(position, params, batch, str(exc), more_results=extra)
+        warnings.warn(str(exc), FitFailedWarning)
+
+
+class HalvingRun(SearchRun):
+    """A search run by successive halving (the search's ``resource`` is set).
+
+    ``n_iter`` counts distinct candidates: each enters at the lowest rung, so
+    ``cv_results_`` holds more rows (one per candidate and rung). The run ends
+    when ``n_iter`` candidates have entered and no rung promotes anyone more.
+    """
+
+    def __init__(self, search: Any, seam: Any, callback_ctx: Any) -> None:
+        super().__init__(search, seam, callback_ctx)
+        try:
+            self._set_up(search, seam)
+        except BaseException:
+            self._release()
+            raise
+
+    def _set_up(self, search: Any, seam: Any) -> None:
+        X, y, split_params = seam.data()
+        cv = self.evaluator.cv
+        splits = list(cv.split(X, y, **split_params)) if search.resource == "n_samples" else []
+        min_train = min((len(train) for train, _ in splits), default=0)
+        self.ladder = ladder = resource_ladder(
+            search, self.space, X, y, search.n_splits_, min_train
+        )
+        search.n_resources_ = list(ladder.n_resources)
+        search.min_resources_, search.max_resources_ = ladder.n_resources[0], ladder.n_resources[-1]
+        # Seeds apart from the loop's (``seeds`` spawns children 0 and 1 of the same entropy).
+        seed_sequence = np.random.SeedSequence(entropy(search.random_state), spawn_key=(2,))
+        strategy_seeds = seed_sequence.spawn(len(ladder.n_resources))
+        self.rungs = Rungs(self.space, ladder)
+        first = self.proposer.strategy
+        others = [
+            search._make_strategy(self.space, np.random.default_rng(s)) for s in strategy_seeds[1:]
+        ]
+        n_min = max(self.space.n_columns + 2, getattr(first, "n_initial_points", 0) or 0)
+        self.proposer.strategy = RungStrategies([first, *others], self.rungs, n_min)
+        old = self.evaluator
+        self.evaluator = HalvingEvaluator(
+            search, seam, cv, on_fitted=old.on_fitted, keep_splits=old.keep_splits,
+            ladder=ladder, seed=int(seed_sequence.generate_state(1)[0]),
+        )  # fmt: skip
+        self.params_of: dict[bytes, dict] = {}  # each candidate's parameters, as first given
+        self.exhausted = False
+        self.wrapping_up = False
+        # The planner decides what a checkpoint's batches hold: every stored row is
+        # restored (its rung follows from the rows of its candidate before it).
+        self.replay.n_iter = sys.maxsize
+
+    # -- planning ------------------------------------------------------------------------
+    def _ask_whole_batch(self) -> tuple[np.ndarray, list[dict]]:
+        """Promotions first (highest rung first), then new lowest-rung candidates."""
+        X_new = np.empty((0, self.space.n_columns))
+        if self.wrapping_up:
+            promoted = self.rungs.wrap_up()
+        else:
+            final = self.exhausted or self.rungs.n_entered >= self.n_iter
+            promoted = self.rungs.promotions(final, self.batch_size)
+            if not final:
+                room = self.batch_size - len(promoted)
+                X_new = self._new_candidates(min(room, self.n_iter - self.rungs.n_entered))
+                if not promoted and not len(X_new):  # the space is exhausted: promote
+                    return self._ask_whole_batch()
+        X_old = np.array([self.rungs.rows[k] for k in promoted]).reshape(-1, self.space.n_columns)
+        X = np.vstack([X_old, X_new])
+        return X, self._params(X)
+
+    def _new_candidates(self, n: int) -> np.ndarray:
+        """Up to ``n`` new candidates (the user's first); fewer once the space is exhausted."""
+        parts = []
+        while n > 0:
+            X, params = self.proposer.next_batch(n)  # the user's candidates come apart
+            if not len(X):
+                self.exhausted = True
+                break
+            keys = self.space.keys(X)
+            for key, p in zip(keys, params):
+                self.params_of.setdefault(key, p)
+            # Never proposed again, not even in this batch (the user's candidates and
+            # the strategy's are asked apart).
+            self.proposer.evaluated_keys.update(keys)
+            parts.append(X)
+            n -= len(X)
+        return np.vstack(parts) if parts else np.empty((0, self.space.n_columns))
+
+    def _ask(self) -> tuple[np.ndarray, list[dict]]:
+        return self._ask_whole_batch()
+
+    def _params(self, X: np.ndarray) -> list[dict]:
+        """Each row's parameters (with its rung's resource when that is a parameter)."""
+        keys = self.space.keys(X)
+        decoded = self.space.decode(X) if len(X) else []
+        params = [self.params_of.setdefault(k, p) for k, p in zip(keys, decoded)]
+        return self.evaluator.with_resource(params, self.rungs.rungs_of(X))
+
+    def _budget_left(self, pending: tuple | None) -> bool:
+        max_time = self.search.max_time
+        out_of_time = (
+            max_time is not None
+            and self.recorder.n_batches > 0
+            and self.recorder.elapsed() >= max_time
+        )
+        return pending is not None or self.wrapping_up or not out_of_time or self._wrap_up()
+
+    def _wrap_up(self) -> bool:
+        """On an early stop: whether to go on taking the best candidate up to the top."""
+        self.wrapping_up = self.recorder.n_batches > 0 and not self.rungs.top_reached()
+        return self.wrapping_up
+
+    # -- evaluate and record ---------------------------------------------------------------
+    def _evaluate(self, X: np.ndarray, params: list[dict], stored_start: Any) -> tuple:
+        self.evaluator.batch_rungs = self.rungs.rungs_of(X)
+        outcome, stop = super()._evaluate(X, params, stored_start)
+        return outcome, stop and not self._wrap_up()
+
+    def _restore(self, X: np.ndarray, params: list[dict], batch: Any) -> bool:
+        self.evaluator.batch_rungs = self.rungs.rungs_of(X)
+        return super()._restore(X, self._params(X), batch)
+
+    def _tell_and_record(self, X: np.ndarray, params: list[dict], outcome: BatchOutcome) -> bool:
+        top = self.rungs.rungs_of(X) == self.ladder.top
+        self.unrecorded = None
+        self.recorder.add(params, outcome.y, eligible=top)
+        self.proposer.tell(X, outcome.y, outcome.y_std)
+        self.interrupts.release()
+        stop = self.recorder.report(self.evaluator.results)
+        return stop and not self._wrap_up()
+
+    def _finish(self) -> None:
+        if self.rungs.n_entered and not self.rungs.top_reached():  # only after a Ctrl-C
+            reached = max(r for r, scores in enumerate(self.rungs.scores) if scores)
+            warnings.warn(
+                f"No candidate reached max_resources={self.ladder.n_resources[-1]}: the best "
+                f"is chosen among those at n_resources={self.ladder.n_resources[reached]}.",
+                UserWarning,
+            )
+        super()._finish()
+        self.search.n_candidates_ = [len(scores) for scores in self.rungs.scores]

@@ -1,0 +1,310 @@
+"""Successive halving (``resource``): rungs, promotion, columns, best, and the loop's promises."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+
+from skhpo import BayesSearchCV, CoordinateSearchCV, EvolutionarySearchCV, Real, TPESearchCV
+
+X, y = make_classification(n_samples=240, n_features=6, random_state=0)
+SGD_SPACE = {"alpha": Real(1e-6, 1e-1, log=True)}
+
+
+def sgd_search(cls=TPESearchCV, **options):
+    options = {
+        "n_iter": 12, "resource": "max_iter", "min_resources": 1, "max_resources": 27,
+        "batch_size": 4, "cv": 3, "random_state": 0, **options,
+    }  # fmt: skip
+    return cls(SGDClassifier(tol=None, random_state=0), SGD_SPACE, **options)
+
+
+class Effort(BaseEstimator, ClassifierMixin):
+    """Scores ``bias - max_iter / 100``: more effort scores worse (cheap rungs mislead),
+    and fails at ``fail_below`` training samples or fewer."""
+
+    def __init__(self, bias=0.0, max_iter=1, fail_below=0):
+        self.bias = bias
+        self.max_iter = max_iter
+        self.fail_below = fail_below
+
+    def fit(self, X, y=None):
+        if len(X) <= self.fail_below:
+            raise ValueError("too few samples")
+        self.n_train_ = len(X)
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+    def score(self, X, y=None):
+        return self.bias - self.max_iter / 100
+
+
+def train_size(estimator, X_test, y_test):
+    return estimator.n_train_
+
+
+def size_of_test_fold(estimator, X_test, y_test):
+    return len(X_test)
+
+
+def rows_of(search, *keys):
+    results = search.cv_results_
+    return [tuple(np.asarray(results[k])[i] for k in keys) for i in range(len(results["params"]))]
+
+
+@pytest.mark.parametrize("cls", [BayesSearchCV, TPESearchCV, EvolutionarySearchCV,
+                                 CoordinateSearchCV])  # fmt: skip
+def test_rungs_iter_and_n_resources_columns(cls):
+    search = sgd_search(cls).fit(X, y)
+    results = search.cv_results_
+    iters, n_resources = np.asarray(results["iter"]), np.asarray(results["n_resources"])
+    assert search.n_resources_ == [1, 3, 9, 27]
+    np.testing.assert_array_equal(n_resources, np.array(search.n_resources_)[iters])
+    # The resource is set in each row's parameters, as scikit-learn's halving does.
+    assert [p["max_iter"] for p in results["params"]] == n_resources.tolist()
+    # n_iter distinct candidates enter at the lowest rung; each goes up one rung at a time.
+    keys = [p["alpha"] for p in results["params"]]
+    assert len(set(keys)) == np.sum(iters == 0) == 12
+    for key in set(keys):
+        assert [it for k, it in zip(keys, iters) if k == key] == list(
+            range(keys.count(key))
+        )  # fmt: skip
+    assert search.n_candidates_ == [np.sum(iters == r) for r in range(4)]
+    assert search.n_candidates_[-1] >= 1
+
+
+def test_promotion_takes_the_top_of_each_rung_up():
+    search = sgd_search(n_iter=18).fit(X, y)
+    results = search.cv_results_
+    iters, scores = np.asarray(results["iter"]), results["mean_test_score"]
+    alphas = np.array([p["alpha"] for p in results["params"]])
+    for rung in range(3):
+        here, up = iters == rung, set(alphas[iters == rung + 1])
+        ranked = alphas[here][np.argsort(-scores[here], kind="stable")]
+        # The best ceil(n / factor) of every rung went up (scikit-learn's share) ...
+        assert set(ranked[: int(np.ceil(np.sum(here) / 3))]) <= up
+        # ... and only candidates of the rung below (one rung at a time).
+        assert up <= set(ranked)
+
+
+def test_best_is_scored_at_the_full_resource_even_when_cheap_rungs_score_higher():
+    states = []
+    search = BayesSearchCV(
+        Effort(), {"bias": Real(0, 1)}, n_iter=9, resource="max_iter", min_resources=1,
+        max_resources=9, batch_size=3, cv=2, random_state=0, callbacks=states.append,
+    ).fit(X, y)  # fmt: skip
+    results = search.cv_results_
+    assert np.max(results["mean_test_score"]) > search.best_score_  # a cheap row scores higher
+    assert results["n_resources"][search.best_index_] == 9
+    assert search.best_params_["max_iter"] == 9 == search.best_estimator_.max_iter
+    top = np.asarray(results["iter"]) == 2
+    assert search.best_score_ == np.max(results["mean_test_score"][top])
+    # Callbacks see the best of the full-resource rows only.
+    assert states[-1].best_score == search.best_score_
+    assert states[-1].best_params["max_iter"] == 9
+
+
+def test_n_samples_subsamples_training_parts_and_keeps_test_folds_whole():
+    search = TPESearchCV(
+        Effort(), {"bias": Real(0, 1)}, n_iter=9, resource="n_samples", min_resources=30,
+        factor=2, batch_size=3, cv=3, random_state=0,
+        scoring={"train": train_size, "test": size_of_test_fold}, refit="train",
+    ).fit(X, y)  # fmt: skip
+    results = search.cv_results_
+    assert search.n_resources_ == [30, 60, 120, 240]
+    n_resources = np.asarray(results["n_resources"])
+    for split in range(3):
+        # A rung fits on its share of each training part (160 samples here) ...
+        expected = (n_resources / 240 * 160).astype(int)
+        np.testing.assert_array_equal(results[f"split{split}_test_train"], expected)
+        # ... and every rung is scored on the whole test fold.
+        np.testing.assert_array_equal(results[f"split{split}_test_test"], 80)
+
+
+def test_same_candidates_whatever_n_jobs():
+    def run(n_jobs):
+        search = BayesSearchCV(
+            LogisticRegression(), {"C": Real(1e-3, 1e2, log=True)}, n_iter=10,
+            resource="n_samples", batch_size=4, cv=3, random_state=1, n_jobs=n_jobs,
+        ).fit(X, y)  # fmt: skip
+        return rows_of(search, "iter", "n_resources", "mean_test_score") + [
+            tuple(p.items()) for p in search.cv_results_["params"]
+        ]
+
+    assert run(1) == run(2)
+
+
+@pytest.mark.parametrize("stop", ["callback", "max_time"])
+def test_an_early_stop_still_takes_the_best_to_the_full_resource(stop):
+    options = {"callbacks": lambda state: True} if stop == "callback" else {"max_time": 1e-9}
+    search = sgd_search(n_iter=40, **options).fit(X, y)
+    results = search.cv_results_
+    batches, iters = np.asarray(results["batch"]), np.asarray(results["iter"])
+    # The first batch, then the best of the highest rung taken up one rung per batch.
+    assert np.sum(batches == 0) == 4
+    assert np.all(np.bincount(batches)[1:] == 1)
+    assert iters[batches > 0].tolist() == [1, 2, 3]
+    assert results["n_resources"][search.best_index_] == 27
+
+
+def test_checkpoint_resumes_an_interrupted_halving_search(tmp_path):
+    path = tmp_path / "halving.jsonl"
+    base = {"n_iter": 16, "random_state": 3}
+    reference = sgd_search(**base).fit(X, y)
+
+    def interrupt(state):
+        if state.n_candidates >= 8:
+            raise KeyboardInterrupt
+
+    with pytest.warns(UserWarning, match="interrupted"):
+        sgd_search(checkpoint=str(path), callbacks=interrupt, **base).fit(X, y)
+    with pytest.warns(UserWarning, match="Resumed"):
+        resumed = sgd_search(checkpoint=str(path), **base).fit(X, y)
+    keys = ("iter", "n_resources", "mean_test_score", "batch")
+    assert rows_of(resumed, *keys) == rows_of(reference, *keys)
+    assert resumed.cv_results_["params"] == reference.cv_results_["params"]
+    assert resumed.best_index_ == reference.best_index_
+    # A finished search fitted again restores every row (scikit-learn needs one call per
+    # fit: the last restored batch is evaluated again, in its place).
+    with pytest.warns(UserWarning, match="Resumed"):
+        again = sgd_search(checkpoint=str(path), **base).fit(X, y)
+    assert rows_of(again, "iter", "n_resources", "mean_test_score") == rows_of(
+        reference, "iter", "n_resources", "mean_test_score"
+    )
+
+
+def test_failed_fits_keep_their_rows_and_rungs_with_a_checkpoint(tmp_path):
+    # Every fit on 40 samples or fewer fails: the lowest rung (n_samples=60: 40 training
+    # samples per split) fails whole, in batches where promoted candidates succeed.
+    options = dict(
+        n_iter=9, resource="n_samples", min_resources=60, factor=2, batch_size=3, cv=3,
+        random_state=0, checkpoint=str(tmp_path / "c.jsonl"),
+    )  # fmt: skip
+    estimator = Effort(fail_below=40)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search = TPESearchCV(estimator, {"bias": Real(0, 1)}, **options).fit(X, y)
+        resumed = TPESearchCV(estimator, {"bias": Real(0, 1)}, **options).fit(X, y)
+    results = search.cv_results_
+    iters = np.asarray(results["iter"])
+    assert np.all(np.isnan(results["mean_test_score"][iters == 0]))
+    assert np.all(np.isfinite(results["mean_test_score"][iters > 0]))
+    assert results["n_resources"][search.best_index_] == 240
+    keys = ("iter", "n_resources", "batch")
+    assert rows_of(resumed, *keys) == rows_of(search, *keys)
+    np.testing.assert_array_equal(
+        resumed.cv_results_["mean_test_score"], results["mean_test_score"]
+    )
+
+
+def refused(match, **options):
+    estimator = Effort(fail_below=10**9)  # any fit would raise another error
+    search = TPESearchCV(estimator, {"bias": Real(0, 1)}, cv=3, error_score="raise", **options)
+    with pytest.raises(ValueError, match=match):
+        search.fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "options, match",
+    [
+        ({"resource": "max_iters", "max_resources": 9}, "resource='max_iters'.*Did you mean"),
+        ({"resource": "bias", "max_resources": 9}, "also searched"),
+        ({"resource": "max_iter"}, "max_resources='auto' works only"),
+        ({"resource": "max_iter", "min_resources": 10, "max_resources": 9},
+         "min_resources=10 is greater than max_resources=9"),
+        ({"resource": "max_iter", "max_resources": 9, "factor": 1}, "factor"),
+        ({"resource": "max_iter", "max_resources": 9, "factor": 0.5}, "factor"),
+        ({"resource": "n_samples", "min_resources": 2}, "too few for min_resources=2"),
+        ({"resource": "n_samples", "max_resources": 1000}, "more than the 240 samples"),
+        ({"resource": "n_samples", "min_resources": 300},
+         r"min_resources=300 is greater than max_resources=240 \(the 240 samples of X\)"),
+        ({"min_resources": 5}, "used only with successive halving"),
+        ({"factor": 2}, "used only with successive halving"),
+    ],
+)  # fmt: skip
+def test_bad_input_is_refused_before_any_fit(options, match):
+    refused(match, **options)
+
+
+def test_racing_and_warm_start_are_refused_with_halving():
+    search = TPESearchCV(Effort(fail_below=10**9), {"bias": Real(0, 1)}, resource="n_samples")
+    search.racing = True  # the option racing adds; refused until the two compose
+    with pytest.raises(ValueError, match="racing and resource"):
+        search.fit(X, y)
+    earlier = {"params": [{"bias": 0.5}], "mean_test_score": [0.1], "std_test_score": [0.0]}
+    refused("warm_start_from cannot be combined", resource="n_samples", warm_start_from=earlier)
+
+
+def test_a_ctrl_c_keeps_the_best_of_the_highest_rung_reached():
+    def interrupt(state):
+        raise KeyboardInterrupt
+
+    with pytest.warns(UserWarning, match="No candidate reached max_resources=27"):
+        search = sgd_search(callbacks=interrupt).fit(X, y)
+    assert np.asarray(search.cv_results_["iter"]).tolist() == [0, 0, 0, 0]
+    assert search.best_params_["max_iter"] == 1
+
+
+class StopAfterBatches:
+    """A scikit-learn (>= 1.9) callback that stops a search after ``n`` batches."""
+
+    def __init__(self, n):
+        self.n = n
+
+    def setup(self, estimator, context):
+        self.batches = 0
+
+    def on_fit_task_begin(self, estimator, context):
+        pass
+
+    def on_fit_task_end(self, estimator, context):
+        if context.task_name != "batch":
+            return False
+        self.batches += 1
+        return self.batches >= self.n
+
+    def teardown(self, estimator, context):
+        pass
+
+
+def test_scikit_learn_callbacks_see_each_rung_and_can_stop_the_search():
+    pytest.importorskip("sklearn.callback")
+    search = TPESearchCV(
+        LogisticRegression(), {"C": Real(1e-3, 1e2, log=True)}, n_iter=30,
+        resource="n_samples", min_resources=60, factor=2, batch_size=4, cv=3, random_state=0,
+    )  # fmt: skip
+    search.set_callbacks(StopAfterBatches(3)).fit(X, y)
+    results = search.cv_results_
+    batches = np.asarray(results["batch"])
+    # Batch 2 held promotions and new candidates (a call per rung), then the stop: the best
+    # of the highest rung goes up one rung per batch.
+    assert len(set(np.asarray(results["iter"])[batches == 2])) >= 2
+    assert np.all(np.bincount(batches)[3:] == 1)
+    assert results["n_resources"][search.best_index_] == 240
+
+
+def test_checkpoints_without_halving_keep_their_fingerprint(tmp_path):
+    from skhpo._checkpoint import fingerprint
+    from skhpo.space import SearchSpace
+
+    search = sgd_search(resource=None, min_resources="exhaust", max_resources="auto", factor=3)
+    options = fingerprint(search, SearchSpace(SGD_SPACE))["options"]
+    assert not {"resource", "min_resources", "max_resources", "factor"} & set(options)
+    assert "factor" in fingerprint(sgd_search(), SearchSpace(SGD_SPACE))["options"]
+
+
+def test_batches_are_full_while_new_candidates_come():
+    search = sgd_search(n_iter=18).fit(X, y)
+    results = search.cv_results_
+    batches, iters = np.asarray(results["batch"]), np.asarray(results["iter"])
+    last_new = batches[iters == 0].max()
+    sizes = np.bincount(batches)
+    # Promotions and new candidates share each batch: no worker waits for a round to end.
+    assert np.all(sizes[:last_new] == 4)
+    assert np.any((iters > 0) & (batches < last_new))  # promotions came before the last new one
