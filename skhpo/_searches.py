@@ -135,7 +135,7 @@ class BayesSearchCV(BaseStrategySearchCV):
             checkpoint=checkpoint, warm_start_from=warm_start_from,
             include_warm_start=include_warm_start,
             resource=resource, min_resources=min_resources, max_resources=max_resources,
-            factor=factor,            selection=selection,
+            factor=factor, selection=selection,
         )  # fmt: skip
         self.n_initial_points = n_initial_points
         self.acquisition = acquisition
@@ -250,7 +250,7 @@ class TPESearchCV(BaseStrategySearchCV):
             checkpoint=checkpoint, warm_start_from=warm_start_from,
             include_warm_start=include_warm_start,
             resource=resource, min_resources=min_resources, max_resources=max_resources,
-            factor=factor,            selection=selection,
+            factor=factor, selection=selection,
         )  # fmt: skip
         self.n_initial_points = n_initial_points
         self.gamma = gamma
@@ -374,7 +374,7 @@ class EvolutionarySearchCV(BaseStrategySearchCV):
             checkpoint=checkpoint, warm_start_from=warm_start_from,
             include_warm_start=include_warm_start,
             resource=resource, min_resources=min_resources, max_resources=max_resources,
-            factor=factor,            selection=selection,
+            factor=factor, selection=selection,
         )  # fmt: skip
         self.population_size = population_size
         self.crossover_probability = crossover_probability
@@ -500,7 +500,7 @@ class CMAESSearchCV(BaseStrategySearchCV):
             checkpoint=checkpoint, warm_start_from=warm_start_from,
             include_warm_start=include_warm_start,
             resource=resource, min_resources=min_resources, max_resources=max_resources,
-            factor=factor,            selection=selection,
+            factor=factor, selection=selection,
         )  # fmt: skip
         self.population_size = population_size
 
@@ -635,7 +635,7 @@ class CoordinateSearchCV(BaseStrategySearchCV):
             checkpoint=checkpoint, warm_start_from=warm_start_from,
             include_warm_start=include_warm_start,
             resource=resource, min_resources=min_resources, max_resources=max_resources,
-            factor=factor,            selection=selection,
+            factor=factor, selection=selection,
         )  # fmt: skip
         self.order = order
         self.points_per_coordinate = points_per_coordinate
