@@ -311,6 +311,6 @@ class QuadraticEstimator(BaseEstimator):
         """Zeros: the estimator learns nothing."""
         return np.zeros(len(X))
 
-    def score(self, X, y=None, sample_weight=None):
+    def score(self, X, y=None):
         """``-(a - 0.3)**2 - (b - 0.7)**2``, whatever the data."""
         return -((self.a - 0.3) ** 2) - (self.b - 0.7) ** 2
