@@ -114,6 +114,7 @@ def test_without_checkpoint_every_fit_starts_afresh(tmp_path, counter):
     assert counter.n_fits == 2 * (6 * 3 + 1)
 
 
+@pytest.mark.slow
 def test_a_search_killed_mid_run_resumes_from_its_checkpoint(tmp_path, counter):
     path = tmp_path / "search.jsonl"
     script = textwrap.dedent(

@@ -177,6 +177,7 @@ def test_sampler_sees_an_allocation():
     assert sampler.n_samples >= 3
 
 
+@pytest.mark.slow
 def test_memory_runs_every_method(memory_records):
     assert [r["method"] for r in memory_records] == list(METHODS)
     for record in memory_records:
@@ -193,6 +194,7 @@ def test_memory_runs_every_method(memory_records):
         assert np.isfinite(row["rss_ratio"]) and row["rss_ratio"] > 0
 
 
+@pytest.mark.slow
 def test_a_memory_run_in_a_fresh_process():
     # n_jobs=1 keeps it short: the run above counts loky workers already.
     spec = {"method": "skhpo-bayes", "mb": 2, "n_jobs": 1, "n_iter": 4}

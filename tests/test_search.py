@@ -286,6 +286,7 @@ def test_nested_names_under_an_estimator_choice_are_valid(iris):
 
 
 # -- metrics --------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_multimetric_refit_names_the_optimised_metric(iris):
     X, y = iris
     told = {}
@@ -477,6 +478,7 @@ def test_groups_reach_the_splitter():
     assert search.n_splits_ == 3
 
 
+@pytest.mark.slow
 def test_metadata_routing_of_sample_weight(iris):
     import sklearn
 
@@ -571,6 +573,7 @@ class _PickledSizeOfSearch:
         return {"search": None, "sizes": []}  # the search is being pickled already
 
 
+@pytest.mark.slow
 def test_what_workers_receive_does_not_grow_with_the_search(iris):
     # scikit-learn >= 1.9 pickles the search itself into every fit (caller=self):
     # the results gathered so far must not travel with it.
@@ -613,6 +616,7 @@ class _FoldsSeenByTheStrategy(RandomStrategySearchCV):
         return super()._make_strategy(space, rng)
 
 
+@pytest.mark.slow
 def test_n_splits_is_known_before_the_first_batch_of_every_fit(iris):
     # scikit-learn >= 1.9 sets n_splits_ before _run_search, older ones only after it
     # (the strategies, warm starts and the progress header need it): the seam sets it.
@@ -635,6 +639,7 @@ def _best_low_c(results):
 
 
 @pytest.mark.parametrize("refit", [False, _best_low_c])
+@pytest.mark.slow
 def test_multimetric_refit_false_or_callable_matches_grid_search(iris, refit):
     X, y = iris
     grid = {"C": [0.01, 0.1, 1.0, 10.0]}
@@ -661,6 +666,7 @@ def test_multimetric_refit_false_or_callable_matches_grid_search(iris, refit):
     [(False, None, "acc"), (False, "nll", "nll"), (_best_low_c, "nll", "nll"),
      ("nll", None, "nll"), ("nll", "nll", "nll")],
 )  # fmt: skip
+@pytest.mark.slow
 def test_objective_chooses_the_optimised_metric(iris, refit, objective, optimised):
     X, y = iris
     told = []
@@ -676,6 +682,7 @@ SEARCHES = [BayesSearchCV, TPESearchCV, EvolutionarySearchCV, CoordinateSearchCV
 
 
 @pytest.mark.parametrize("cls", SEARCHES)
+@pytest.mark.slow
 def test_param_grid_swaps_a_grid_search_by_its_class_name(iris, cls):
     X, y = iris
     kwargs = dict(
