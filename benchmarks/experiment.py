@@ -21,6 +21,7 @@ from threadpoolctl import threadpool_limits
 
 from . import metrics, synthetic
 from .environment import versions
+from .harness import jsonable
 from .methods import Method, Setting, Skip, get_method, quiet_warnings
 from .problems import Problem, get_problem
 
@@ -33,22 +34,6 @@ MEASURED = (
     "best_cv", "test_score", "regret", "overhead_per_candidate", "wall_time", "fit_score_time",
     "refit_time", "n_candidates", "n_unique", "n_evaluated", "curve", "scores", "best_params",
 )  # fmt: skip
-
-
-def jsonable(value: Any) -> Any:
-    """``value`` with numpy scalars as Python numbers, NaN as None, tuples as lists
-    and anything else unknown as its ``repr``."""
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return value if np.isfinite(value) else None
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    return repr(value)
 
 
 def _reason(exc: BaseException) -> str:

@@ -38,7 +38,6 @@ import argparse
 import itertools
 import time
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -46,8 +45,15 @@ from sklearn import datasets
 from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
-from .methods import METHODS, Setting, quiet_warnings
-from .parallel import command_line, log, provenance_lines, run_meta, run_specs
+from .harness import (
+    add_common_arguments,
+    command_line,
+    log,
+    prepare,
+    provenance_lines,
+    run_meta,
+    run_specs,
+)
 from .problems import Problem
 from .report import fmt, markdown_table
 from .spaces import Choice, FloatRange, IntRange
@@ -159,11 +165,8 @@ def time_growth(method: str, n_iter: int, seed: int = 0) -> dict:
         per batch (``n_before``, ``size``, ``wall``, ``cpu``, ``fit``, and
         ``<part>_wall`` / ``<part>_cpu`` for each of :data:`PARTS`).
     """
-    quiet_warnings()
-    X, y = GROWTH_PROBLEM.load()
-    setting = Setting(GROWTH_PROBLEM, n_iter, seed, GROWTH_PROBLEM.cv_splits(X, y, seed), X, y)
-    search, _ = METHODS[method].build(setting)
-    search.set_params(refit=False)
+    search, setting = prepare(GROWTH_PROBLEM, method, seed, n_iter)
+    X, y = setting.X, setting.y
     clock = _Clock()
     skhpo = method.startswith("skhpo-")
     if skhpo:
@@ -319,17 +322,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.growth", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--n-iter", type=int, default=1000, help="candidates per search")
-    parser.add_argument("--out", type=Path, help="output folder")
-    parser.add_argument(
-        "--methods",
-        nargs="+",
-        default=["skhpo-bayes", "sklearn-random"],
-        choices=GROWTH_METHODS,
-        metavar="METHOD",
-    )
-    parser.add_argument("--child", help=argparse.SUPPRESS)  # one run, by run_child
-    return parser
+    default = ["skhpo-bayes", "sklearn-random"]
+    return add_common_arguments(parser, n_iter=1000, methods=GROWTH_METHODS,
+                                default_methods=default)  # fmt: skip
 
 
 def run(args: argparse.Namespace, command: str) -> dict:

@@ -41,14 +41,14 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import SGDClassifier
 
-from .methods import Setting, quiet_warnings
-from .parallel import (
+from .harness import (
     BASELINE,
-    SPEEDUP_METHODS,
+    COMPARED_METHODS,
+    add_common_arguments,
     batches,
-    build_search,
     command_line,
     log,
+    prepare,
     provenance_lines,
     run_meta,
     run_specs,
@@ -256,11 +256,8 @@ def measure_memory(
         ``fit``), ``peak`` (during ``fit``), ``after`` (``fit`` done), each as
         :func:`tree_memory` gives it, the data's size and the search's batches.
     """
-    quiet_warnings()
     X, y = make_data(mb, n_features, seed)
-    problem = memory_problem(X, y)
-    setting = Setting(problem, n_iter, seed, problem.cv_splits(X, y, seed), X, y)
-    search = build_search(method, setting, n_jobs=n_jobs, refit=True)
+    search, _ = prepare(memory_problem(X, y), method, seed, n_iter, n_jobs=n_jobs, refit=True)
     gc.collect()
     before = tree_memory(os.getpid())
     start = time.perf_counter()
@@ -303,7 +300,7 @@ def memory_records(
     """Every method's run, ``repeats`` times, interleaved (repeat, method).
 
     With ``isolate`` (the measurement), each run is a fresh process
-    (:func:`~benchmarks.parallel.run_child`); without, it runs here (tests).
+    (:func:`~benchmarks.harness.run_child`); without, it runs here (tests).
     """
     specs = [
         {"method": method, "mb": mb, "n_jobs": n_jobs, "n_iter": n_iter, "repeat": repeat}
@@ -441,19 +438,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.memory", description=__doc__.split("\n")[0]
     )
+    add_common_arguments(parser, n_iter=8, methods=COMPARED_METHODS)
     parser.add_argument("--mb", type=float, default=300, help="size of X in MiB")
     parser.add_argument("--n-jobs", type=int, default=2, help="n_jobs of every search")
-    parser.add_argument("--n-iter", type=int, default=8, help="candidates per search")
     parser.add_argument("--repeats", type=int, default=3, help="runs per search")
-    parser.add_argument("--out", type=Path, help="output folder")
-    parser.add_argument(
-        "--methods",
-        nargs="+",
-        default=list(SPEEDUP_METHODS),
-        choices=SPEEDUP_METHODS,
-        metavar="METHOD",
-    )
-    parser.add_argument("--child", help=argparse.SUPPRESS)  # one run, by run_child
     return parser
 
 

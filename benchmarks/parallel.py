@@ -30,15 +30,10 @@ Writes ``results.json`` (every run, summaries, command, machine, versions) and
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import shlex
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -47,11 +42,23 @@ import numpy as np
 from sklearn import datasets
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier
-from threadpoolctl import threadpool_info, threadpool_limits
+from threadpoolctl import threadpool_limits
 
-from .environment import machine, revision, versions
-from .experiment import jsonable
-from .methods import METHODS, Setting, quiet_warnings
+from .harness import (
+    BASELINE,
+    COMPARED_METHODS,
+    SKHPO_METHODS,
+    add_common_arguments,
+    batches,
+    command_line,
+    log,
+    prepare,
+    provenance_lines,
+    run_meta,
+    run_specs,
+    thread_pools,
+    timed_fit,
+)
 from .metrics import finite_stat
 from .problems import PROBLEMS, Problem
 from .report import fmt, markdown_table
@@ -63,32 +70,13 @@ __all__ = [
     "SPEEDUP_PROBLEM",
     "batch_cost_records",
     "batch_cost_summary",
-    "command_line",
     "main",
-    "run_child",
-    "run_specs",
     "speedup_records",
     "speedup_summary",
-    "thread_pools",
     "time_search",
-    "write_outputs",
 ]
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-RESULTS_DIR = REPO_ROOT / "benchmarks" / "results"
-#: The reference of every ratio.
-BASELINE = "sklearn-random"
-SKHPO_METHODS = ("skhpo-bayes", "skhpo-tpe", "skhpo-evolution", "skhpo-coordinate")
-SPEEDUP_METHODS = (BASELINE, *SKHPO_METHODS)
-#: Environment variables that size BLAS and OpenMP thread pools.
-THREAD_VARIABLES = (
-    "OMP_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "BLIS_NUM_THREADS",
-    "VECLIB_MAXIMUM_THREADS",
-    "NUMEXPR_NUM_THREADS",
-)
+SPEEDUP_METHODS = COMPARED_METHODS
 SPEEDUP_SPLITS = 5
 #: A search's speedup over RandomizedSearchCV's that meets the issue's target.
 TARGET_RATIO = 0.9
@@ -119,74 +107,7 @@ def get_problem(name: str) -> Problem:
     return SPEEDUP_PROBLEM if name == SPEEDUP_PROBLEM.name else PROBLEMS[name]
 
 
-# -- processes and threads -------------------------------------------------------------------
-def single_thread_env() -> dict[str, str]:
-    """This process's environment with every BLAS / OpenMP pool at one thread.
-
-    Set before the child starts: OpenBLAS and OpenMP read them when loaded, and
-    joblib's loky workers inherit them.
-    """
-    return {**os.environ, **dict.fromkeys(THREAD_VARIABLES, "1")}
-
-
-def run_child(module: str, spec: dict) -> dict:
-    """Run ``python -m module --child SPEC`` in a fresh process and return its record.
-
-    The child prints its record as the last line of its output. A child that
-    fails gives ``{**spec, "status": "error", "reason": ...}`` instead of raising,
-    so that one crash does not lose a long run.
-    """
-    done = subprocess.run(
-        [sys.executable, "-m", module, "--child", json.dumps(spec)],
-        cwd=REPO_ROOT,
-        env=single_thread_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    lines = done.stdout.strip().splitlines()
-    if done.returncode != 0 or not lines:
-        errors = [line for line in done.stderr.strip().splitlines() if line.strip()]
-        reason = errors[-1] if errors else f"exit code {done.returncode}"
-        return {**spec, "status": "error", "reason": reason[:300]}
-    return json.loads(lines[-1])
-
-
-def run_specs(
-    module: str,
-    specs: list[dict],
-    measure: Callable[..., dict],
-    isolate: bool,
-    log: Callable[[str], None] | None,
-    describe: Callable[[dict], str],
-) -> list[dict]:
-    """``measure(**spec)`` for every spec, in order: each in a fresh process
-    (``python -m module --child``, :func:`run_child`) with ``isolate``, else here."""
-    records = []
-    for spec in specs:
-        record = run_child(module, spec) if isolate else measure(**spec)
-        records.append(record)
-        if log is not None:
-            log(describe(record))
-    return records
-
-
-def thread_pools() -> dict[str, int]:
-    """Threads of each BLAS / OpenMP library loaded in this process.
-
-    Also ``sklearn_openmp``: the OpenMP threads scikit-learn's Cython code
-    (HistGradientBoosting) will use.
-    """
-    from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
-
-    pools: dict[str, int] = {}
-    for info in threadpool_info():
-        api = info["internal_api"]
-        pools[api] = max(pools.get(api, 0), int(info["num_threads"]))
-    pools["sklearn_openmp"] = int(_openmp_effective_n_threads())
-    return pools
-
-
+# -- joblib's workers ------------------------------------------------------------------------
 def _worker_report(estimator: Any, X: np.ndarray, y: np.ndarray) -> dict:
     estimator.fit(X, y)  # imports and warms what the search's fits will use
     time.sleep(0.02)  # long enough that every worker gets a task
@@ -205,32 +126,6 @@ def warm_workers(n_jobs: int, estimator: Any, X: np.ndarray, y: np.ndarray) -> l
 
 
 # -- one search ------------------------------------------------------------------------------
-def build_search(
-    method: str,
-    setting: Setting,
-    n_jobs: int,
-    batch_size: int | None = None,
-    refit: bool = False,
-) -> Any:
-    """The benchmark's search of ``method`` (default options), with ``n_jobs`` and ``refit``.
-
-    ``batch_size`` None keeps the search's default.
-    """
-    search, _ = METHODS[method].build(setting)
-    search.set_params(n_jobs=n_jobs, refit=refit)
-    if batch_size is not None:
-        search.set_params(batch_size=batch_size)
-    return search
-
-
-def batches(search: Any) -> list[int]:
-    """Candidates per ``evaluate_candidates`` call: skhpo's ``batch`` column, else one call."""
-    tags = search.cv_results_.get("batch")
-    if tags is None:
-        return [len(search.cv_results_["params"])]
-    return np.unique(np.asarray(tags), return_counts=True)[1].tolist()
-
-
 def time_search(
     problem: str,
     method: str,
@@ -250,16 +145,11 @@ def time_search(
         process and of its workers, and ``workers_reused`` (the warmed workers
         ran the search).
     """
-    quiet_warnings()
-    task = get_problem(problem)
-    X, y = task.load()
-    setting = Setting(task, n_iter, seed, task.cv_splits(X, y, seed, n_splits), X, y)
-    search = build_search(method, setting, n_jobs)
+    search, setting = prepare(get_problem(problem), method, seed, n_iter, n_splits, n_jobs=n_jobs)
+    X, y = setting.X, setting.y
     with threadpool_limits(limits=1):
         warm = warm_workers(n_jobs, search.estimator, X[:100], y[:100]) if n_jobs > 1 else []
-        start = time.perf_counter()
-        search.fit(X, y)
-        wall = time.perf_counter() - start
+        wall, _ = timed_fit(search, X, y)
         after = warm_workers(n_jobs, search.estimator, X[:100], y[:100]) if n_jobs > 1 else []
         process_threads = thread_pools()
     results = search.cv_results_
@@ -307,7 +197,7 @@ def speedup_records(
 
     Runs are interleaved (seed, method, n_jobs) so that a drift in the
     machine's speed affects every method alike. With ``isolate``, each run is a
-    fresh process (:func:`run_child`); without, it runs here (tests).
+    fresh process (:func:`~benchmarks.harness.run_child`); without, it runs here (tests).
     """
     specs = [
         {"problem": problem, "method": method, "n_jobs": jobs, "seed": seed, "n_iter": n_iter}
@@ -384,14 +274,9 @@ def batch_cost_run(problem: str, method: str, seed: int, n_iter: int, batch_size
     ``batch_size`` None is the search's default (and, for ``RandomizedSearchCV``,
     which has none, the only setting).
     """
-    quiet_warnings()
     task = get_problem(problem)
-    X, y = task.load()
-    setting = Setting(task, n_iter, seed, task.cv_splits(X, y, seed), X, y)
-    search = build_search(method, setting, n_jobs=1, batch_size=batch_size)
-    start = time.perf_counter()
-    search.fit(X, y)
-    wall = time.perf_counter() - start
+    search, setting = prepare(task, method, seed, n_iter, batch_size=batch_size)
+    wall, _ = timed_fit(search, setting.X, setting.y)
     best = float(np.nanmax(search.cv_results_["mean_test_score"]))
     return {
         "experiment": "batch",
@@ -465,44 +350,6 @@ def batch_cost_summary(records: list[dict], baseline: str = BASELINE) -> list[di
 
 
 # -- report ----------------------------------------------------------------------------------
-def run_meta(command: str, started: datetime, wall_time: float) -> dict:
-    """Command, start, wall time, machine, versions and checkout of a run."""
-    found = versions()
-    try:
-        found = {**found, "threadpoolctl": metadata.version("threadpoolctl")}
-    except metadata.PackageNotFoundError:
-        pass
-    return {
-        "command": command,
-        "started": started.isoformat(timespec="seconds"),
-        "wall_time": wall_time,
-        "machine": machine(),
-        "versions": {k: v for k, v in found.items() if v},
-        "revision": revision(),
-    }
-
-
-def provenance_lines(meta: dict) -> list[str]:
-    """The report's header bullets: command, start, machine, versions, checkout."""
-    host = meta["machine"]
-    return [
-        f"- **Command** (repository root): `{meta['command']}`",
-        f"- **Started** {meta['started']}; **wall time** {meta['wall_time'] / 60:.1f} min",
-        f"- **Machine**: {host['cpu']}, {host['nproc']} usable CPUs, {host['platform']}",
-        "- **Versions**: " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items()),
-        f"- **Checkout**: git `{meta.get('revision') or 'unknown'}` (skhpo installed editable)",
-        "",
-    ]
-
-
-def write_outputs(out: Path, results: dict, report: list[str]) -> None:
-    """``results.json`` (strict JSON: NaN as null) and ``report.md`` in ``out``."""
-    out.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(jsonable(results), indent=1, allow_nan=False)
-    (out / "results.json").write_text(text + "\n", encoding="utf-8")
-    (out / "report.md").write_text("\n".join(report) + "\n", encoding="utf-8")
-
-
 def _threads_line(records: list[dict]) -> str:
     ok = [r for r in records if r["status"] == "ok"]
     process = _unique(r["threads"]["process"] for r in ok)
@@ -644,31 +491,18 @@ def build_report(results: dict) -> list[str]:
 
 
 # -- command line ----------------------------------------------------------------------------
-def log(message: str) -> None:
-    """Progress, on stderr (stdout of a child is its record)."""
-    print(message, file=sys.stderr, flush=True)
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.parallel", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--n-iter", type=int, default=40, help="candidates per search")
+    add_common_arguments(parser, n_iter=40, methods=SPEEDUP_METHODS)
     parser.add_argument("--seeds", type=int, default=3, help="speedup seeds, 0 .. S-1")
-    parser.add_argument("--out", type=Path, help="output folder")
     parser.add_argument("--n-jobs", type=int, default=2, help="compared with n_jobs=1")
     parser.add_argument(
         "--problem",
         default=SPEEDUP_PROBLEM.name,
         choices=[SPEEDUP_PROBLEM.name, *PROBLEMS],
         help="speedup problem",
-    )
-    parser.add_argument(
-        "--methods",
-        nargs="+",
-        default=list(SPEEDUP_METHODS),
-        choices=SPEEDUP_METHODS,
-        metavar="METHOD",
     )
     parser.add_argument("--batch-seeds", type=int, default=20, help="batch-cost seeds")
     parser.add_argument(
@@ -680,7 +514,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--parts", nargs="+", default=["speedup", "batch"], choices=["speedup", "batch"]
     )
-    parser.add_argument("--child", help=argparse.SUPPRESS)  # one run, by run_child
     return parser
 
 
@@ -716,29 +549,6 @@ def run(args: argparse.Namespace, command: str) -> dict:
         results["batch"] = {"records": records, "summary": batch_cost_summary(records)}
     results["meta"] = run_meta(command, started, time.perf_counter() - start)
     return results
-
-
-def command_line(
-    module: str,
-    argv: list[str] | None,
-    parser: argparse.ArgumentParser,
-    measure: Callable[..., dict],
-    run: Callable[[argparse.Namespace, str], dict],
-    build_report: Callable[[dict], list[str]],
-) -> Path | None:
-    """The ``main`` of a measurement module: one child run (``--child SPEC``, whose
-    record goes to stdout), or the whole measurement written to ``--out``."""
-    args = parser.parse_args(argv)
-    if args.child is not None:
-        print(json.dumps(jsonable(measure(**json.loads(args.child)))))
-        return None
-    command = f"python -m {module} " + shlex.join(sys.argv[1:] if argv is None else argv)
-    name = module.rsplit(".", 1)[-1]
-    out = args.out or RESULTS_DIR / f"{name}-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}"
-    results = run(args, command)
-    write_outputs(out, results, build_report(results))
-    print(f"done in {results['meta']['wall_time']:.0f} s: {out}", file=sys.stderr)
-    return out
 
 
 def main(argv: list[str] | None = None) -> Path | None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
 import sys
 import time
 from dataclasses import dataclass
@@ -29,12 +28,12 @@ from joblib import Parallel, delayed
 
 from .environment import machine, revision, versions
 from .experiment import run_group
+from .harness import command_string, output_folder
 from .methods import METHODS
 from .problems import PROBLEMS, QUICK_PROBLEMS, SCALING_PROBLEM
 
 __all__ = ["MODES", "SCALING_CAPS", "main"]
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
 #: Budget of the scaling experiment (``--n-iter`` overrides it in ``--mode scaling``).
 SCALING_N_ITER = 1000
 #: Methods whose scaling run stops earlier: scikit-optimize's overhead grows to
@@ -138,10 +137,10 @@ def main(argv: list[str] | None = None) -> Path:
     args = _parser().parse_args(argv)
     mode = MODES[args.mode]
     stamp = datetime.now(timezone.utc)
-    out = args.out or RESULTS_DIR / f"{args.mode}-{stamp:%Y%m%d-%H%M%S}"
+    out = output_folder(args.mode, args.out, stamp)
     out.mkdir(parents=True, exist_ok=True)
     tasks = _tasks(args, mode)
-    command = "python -m benchmarks.run " + shlex.join(sys.argv[1:] if argv is None else argv)
+    command = command_string("benchmarks.run", argv)
     print(f"{command}: {len(tasks)} jobs on {args.jobs} workers -> {out}", file=sys.stderr)
     git_revision = revision()  # before the run: the code that runs
     start = time.perf_counter()

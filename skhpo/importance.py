@@ -24,16 +24,14 @@ draws these numbers.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted
 
-from .space import Categorical, Distribution, Integer, Ordinal, Real, SearchSpace
-from .space._dimensions import Choices, is_real_number, same_value
+from ._results import Parameter, SearchResults, read_results
+from .space import Distribution
 
 __all__ = [
     "PartialDependence",
@@ -57,194 +55,6 @@ _RESAMPLE_TREES = 30
 _MAX_BACKGROUND = 200
 
 
-# -- reading a fitted search ------------------------------------------------------------
-
-
-class _Parameter(NamedTuple):
-    """How one parameter of a search is laid out and shown.
-
-    Attributes
-    ----------
-    name : str
-    columns : tuple of int
-        Columns of the encoded matrix holding it (several when sub-spaces give
-        it different ranges).
-    categorical : bool
-        Unordered choices (shown by choice) rather than numbers.
-    log : bool
-        Numbers best shown on a log axis.
-    choices : tuple
-        The choices of a categorical parameter, in order; empty otherwise.
-    """
-
-    name: str
-    columns: tuple[int, ...]
-    categorical: bool
-    log: bool
-    choices: tuple
-
-
-class _Results(NamedTuple):
-    """A fitted search's candidates, scores and space.
-
-    Attributes
-    ----------
-    params : list of dict, length n
-        ``cv_results_["params"]``.
-    scores : ndarray of shape (n,)
-        Mean CV score of the optimised metric, ``NaN`` for failed candidates.
-    metric : str
-        Name of the optimised metric (``"score"`` for single-metric searches).
-    space : SearchSpace
-    X : ndarray of shape (n, space.n_columns)
-        The candidates' unit-cube rows, ``NaN`` in inactive columns.
-    parameters : dict of str to _Parameter
-        Every parameter, in order of first appearance.
-    declared : bool
-        Whether ``space`` is the search's own (else inferred from the values, and
-        its ranges are only those of the candidates).
-    """
-
-    params: list
-    scores: np.ndarray
-    metric: str
-    space: SearchSpace
-    X: np.ndarray
-    parameters: dict
-    declared: bool = True
-
-    def values(self, name: str) -> np.ndarray:
-        """Numeric values of ``name``, shape ``(n,)``, ``NaN`` where a candidate lacks it."""
-        return np.array([p.get(name, np.nan) for p in self.params], dtype=float)
-
-    def positions(self, name: str) -> np.ndarray:
-        """Index of each candidate's choice of ``name``, shape ``(n,)``, ``NaN`` if absent."""
-        choices = self.parameters[name].choices
-        return np.array(
-            [_index(p[name], choices) if name in p else np.nan for p in self.params], dtype=float
-        )
-
-    def parameter(self, name: Any, role: str = "name") -> _Parameter:
-        """The parameter called ``name``, or a ``ValueError`` listing the known ones."""
-        if name not in self.parameters:
-            raise ValueError(
-                f"{role}={name!r} is not a parameter of the search; "
-                f"its parameters are {list(self.parameters)}"
-            )
-        return self.parameters[name]
-
-
-def _read(search: Any) -> _Results:
-    """Gather what the plots and the surrogate need from a fitted search."""
-    metric = _optimised_metric(search)
-    scores = np.asarray(search.cv_results_[f"mean_test_{metric}"], dtype=float)
-    scores = np.where(np.isfinite(scores), scores, np.nan)
-    params = list(search.cv_results_["params"])
-    space, X, declared = _encoded_space(search, params)
-    parameters = {name: _describe(space, params, name) for name in space.names}
-    return _Results(params, scores, metric, space, X, parameters, declared)
-
-
-def _optimised_metric(search: Any) -> str:
-    """``"score"``, or the metric named by ``refit`` (or skhpo's ``objective``)."""
-    check_is_fitted(search, "cv_results_")
-    results = search.cv_results_
-    if "mean_test_score" in results:
-        return "score"
-    refit = getattr(search, "refit", None)
-    if isinstance(refit, str) and f"mean_test_{refit}" in results:
-        return refit
-    objective = getattr(search, "objective", False)  # skhpo's, with refit False or a callable
-    names = [key[len("mean_test_") :] for key in results if key.startswith("mean_test_")]
-    if objective is not False and names and (objective or names[0]) in names:
-        return objective or names[0]
-    metrics = sorted(key[len("mean_test_") :] for key in results if key.startswith("mean_test_"))
-    raise ValueError(
-        f"the search scored several metrics ({metrics}) and refit={refit!r} does not "
-        "name the one it optimised"
-    )
-
-
-def _encoded_space(search: Any, params: list) -> tuple[SearchSpace, np.ndarray, bool]:
-    """The search's space, its candidates' rows, and False if the space was inferred."""
-    given = getattr(search, "param_distributions", None)
-    if given is None:
-        given = getattr(search, "param_grid", None)
-    if given is not None:
-        try:
-            space = SearchSpace(given)
-            return space, space.encode(params), True
-        except (TypeError, ValueError):
-            pass  # e.g. sample-only distributions: infer the space from the values
-    space = _inferred_space(params)
-    return space, space.encode(params), False
-
-
-def _inferred_space(params: Sequence[Mapping[str, Any]]) -> SearchSpace:
-    """A space holding ``params``: one sub-space per set of parameter names.
-
-    Numbers become a :class:`Real` range over the values seen (on a log scale
-    when they look logarithmic), anything else a :class:`Categorical`.
-    """
-    names = list(dict.fromkeys(name for p in params for name in p))
-    dims = {name: _inferred_dimension([p[name] for p in params if name in p]) for name in names}
-    keysets = dict.fromkeys(frozenset(p) for p in params)
-    subspaces = [{name: dims[name] for name in names if name in keys} for keys in keysets]
-    return SearchSpace(subspaces if len(subspaces) > 1 else subspaces[0])
-
-
-def _inferred_dimension(values: list) -> Real | Ordinal | Categorical:
-    if all(is_real_number(v) and np.isfinite(v) for v in values):
-        array = np.asarray(values, dtype=float)
-        low, high = float(array.min()), float(array.max())
-        if low == high:
-            return Ordinal([values[0]])
-        return Real(low, high, log=_looks_logarithmic(array))
-    return Categorical(_distinct(values))
-
-
-def _describe(space: SearchSpace, params: list, name: str) -> _Parameter:
-    columns = tuple(j for j, c in enumerate(space.columns) if c.name == name)
-    dims = [space.columns[j].dimension for j in columns]
-    seen = [p[name] for p in params if name in p]
-    if any(isinstance(d, Categorical) for d in dims):
-        declared = [c for d in dims if isinstance(d, Choices) for c in d.choices]
-        return _Parameter(name, columns, True, False, tuple(_distinct(declared + seen)))
-    ranges = [d for d in dims if isinstance(d, (Real, Integer))]
-    if ranges:
-        log = all(d.log for d in ranges)
-    else:  # ordered choices, distributions: judge by the numbers
-        listed = [c for d in dims if isinstance(d, Ordinal) for c in d.choices]
-        log = _looks_logarithmic(np.asarray(listed + seen, dtype=float))
-    return _Parameter(name, columns, False, log, ())
-
-
-def _looks_logarithmic(values: np.ndarray) -> bool:
-    """Positive, spanning two decades or more, and more evenly spread in log than linearly."""
-    values = np.unique(values[np.isfinite(values)])
-    if len(values) < 2 or values[0] <= 0 or values[-1] / values[0] < 100:
-        return False
-    return bool(_spread(np.log(values)) <= _spread(values))
-
-
-def _spread(sorted_values: np.ndarray) -> float:
-    """Coefficient of variation of the gaps between sorted values (0: evenly spaced)."""
-    gaps = np.diff(sorted_values)
-    return float(gaps.std() / gaps.mean())
-
-
-def _distinct(values: list) -> list:
-    out: list = []
-    for value in values:
-        if not any(same_value(value, seen) for seen in out):
-            out.append(value)
-    return out
-
-
-def _index(value: Any, choices: tuple) -> int:
-    return next(i for i, choice in enumerate(choices) if same_value(value, choice))
-
-
 # -- the surrogate -------------------------------------------------------------------------
 
 
@@ -253,7 +63,7 @@ class _Surrogate(NamedTuple):
 
     Attributes
     ----------
-    results : _Results
+    results : SearchResults
     features : ndarray of shape (n, n_features)
         The candidates' rows without the sub-space column, ``-1`` where inactive.
     feature_columns : ndarray of shape (n_features,)
@@ -263,7 +73,7 @@ class _Surrogate(NamedTuple):
     model : RandomForestRegressor
     """
 
-    results: _Results
+    results: SearchResults
     features: np.ndarray
     feature_columns: np.ndarray
     target: np.ndarray
@@ -274,12 +84,12 @@ class _Surrogate(NamedTuple):
         names = np.array([self.results.space.columns[j].name for j in self.feature_columns])
         return {name: np.flatnonzero(names == name) for name in self.results.parameters}
 
-    def feature(self, parameter: _Parameter) -> int:
+    def feature(self, parameter: Parameter) -> int:
         """The one feature of a parameter held in a single column."""
         return int(np.flatnonzero(self.feature_columns == parameter.columns[0])[0])
 
 
-def _fit_surrogate(results: _Results, rng: np.random.RandomState) -> _Surrogate:
+def _fit_surrogate(results: SearchResults, rng: np.random.RandomState) -> _Surrogate:
     """Fit the forest to ``results``; ``ValueError`` if there is nothing to learn from."""
     finite = np.isfinite(results.scores)
     if not finite.any():
@@ -351,7 +161,7 @@ def parameter_importance(search: Any, random_state: Any = 0) -> dict[str, float]
     >>> max(importance, key=importance.get), round(sum(importance.values()), 6)
     ('alpha', 1.0)
     """
-    results = _read(search)
+    results = read_results(search)
     if not results.parameters:
         return {}
     rng = check_random_state(random_state)
@@ -399,7 +209,7 @@ def parameter_importance_interval(
     """
     if not isinstance(confidence, numbers.Real) or not 0 < confidence < 1:
         raise ValueError(f"confidence must be a float in (0, 1), got {confidence!r}")
-    results = _read(search)
+    results = read_results(search)
     if not results.parameters:
         return {}
     rng = check_random_state(random_state)
@@ -518,11 +328,11 @@ def partial_dependence(
         single value or has different ranges in different sub-spaces; if no
         finished candidate has both.
     """
-    return _partial_dependence(_read(search), x, y, grid, random_state)
+    return _partial_dependence(read_results(search), x, y, grid, random_state)
 
 
 def _partial_dependence(
-    results: _Results, x: str, y: str, grid: int, random_state: Any
+    results: SearchResults, x: str, y: str, grid: int, random_state: Any
 ) -> PartialDependence:
     if not isinstance(grid, (int, np.integer)) or grid < 2:
         raise ValueError(f"grid must be an int >= 2, got {grid!r}")
@@ -551,7 +361,7 @@ def _partial_dependence(
     )
 
 
-def _numeric(results: _Results, name: str, role: str) -> _Parameter:
+def _numeric(results: SearchResults, name: str, role: str) -> Parameter:
     """The numeric single-column parameter ``name``, or a ``ValueError`` saying why not."""
     parameter = results.parameter(name, role)
     if parameter.categorical:

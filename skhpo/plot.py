@@ -21,14 +21,8 @@ from typing import Any
 import numpy as np
 
 from ._bounds import best_at_bounds
-from .importance import (
-    _Parameter,
-    _partial_dependence,
-    _read,
-    _Results,
-    parameter_importance,
-    parameter_importance_interval,
-)
+from ._results import Parameter, SearchResults, read_results
+from .importance import parameter_importance, parameter_importance_interval, partial_dependence
 
 __all__ = [
     "parameter_importance",
@@ -100,7 +94,7 @@ def plot_convergence(*searches: Any, ax: Any = None, labels: Any = None) -> Any:
     if len(labels) != len(searches):
         raise ValueError(f"got {len(labels)} labels for {len(searches)} searches")
     plt = _pyplot()
-    results = [_read(search) for search in searches]
+    results = [read_results(search) for search in searches]
     ax = _new_axes(ax)
     for result, label in zip(results, labels):
         number = np.arange(1, len(result.scores) + 1)
@@ -156,7 +150,7 @@ def plot_parameter(search: Any, name: str | None = None, ax: Any = None) -> Any:
         search has several).
     """
     _pyplot()
-    results = _read(search)
+    results = read_results(search)
     if name is None:
         if len(results.parameters) != 1:
             raise ValueError(
@@ -194,7 +188,7 @@ def plot_parameters(
         one colour bar (evaluation order) and a title naming the search.
     """
     plt = _pyplot()
-    results = _read(search)
+    results = read_results(search)
     names = list(results.parameters) if names is None else list(names)
     parameters = [results.parameter(name, "names") for name in names]
     if not parameters:
@@ -224,7 +218,7 @@ def _order_colour_bar(points: Any, ax: Any) -> None:
 
 
 def _draw_parameter(
-    ax: Any, results: _Results, parameter: _Parameter, estimator: Any = None
+    ax: Any, results: SearchResults, parameter: Parameter, estimator: Any = None
 ) -> Any:
     """Draw one parameter's plot; return the points coloured by evaluation order."""
     scores = results.scores
@@ -256,7 +250,7 @@ def _draw_parameter(
     return points
 
 
-def _mark_bound(ax: Any, results: _Results, name: str, best: dict, estimator: Any) -> None:
+def _mark_bound(ax: Any, results: SearchResults, name: str, best: dict, estimator: Any) -> None:
     """A dashed red line at the bound of ``name``'s range where the best value lies."""
     hit = best_at_bounds(results.space, best, estimator).get(name)
     if hit is not None:
@@ -388,8 +382,8 @@ def plot_partial_dependence(
         :func:`~skhpo.importance.partial_dependence`).
     """
     _pyplot()
-    results = _read(search)
-    dependence = _partial_dependence(results, x, y, grid, random_state)
+    results = read_results(search)
+    dependence = partial_dependence(search, x, y, grid, random_state)
     px, py = results.parameter(x), results.parameter(y)
     x_edges = _edges(dependence.x_values, px.log)
     y_edges = _edges(dependence.y_values, py.log)

@@ -2,9 +2,9 @@
 
 :class:`RandomStrategySearchCV` runs the shared search loop with uniform random
 proposals: the reference that every other search is compared with, and the
-search used by tests of the loop itself. :class:`QuadraticEstimator` is an
-estimator with a known optimum and a fit counter. ``STRATEGY_CHECKS`` is the
-conformance suite every strategy passes.
+search used by tests of the loop itself. :class:`QuadraticEstimator` is the
+test estimator: a known optimum, a fit counter, slow and failing fits on demand.
+``STRATEGY_CHECKS`` is the conformance suite every strategy passes.
 """
 
 from __future__ import annotations
@@ -252,16 +252,38 @@ are tested only with strategies that declare them supported.
 class QuadraticEstimator(BaseEstimator):
     """An estimator that learns nothing and scores a known function of its parameters.
 
-    ``score`` is ``-(a - 0.3)**2 - (b - 0.7)**2`` whatever the data, so searches
-    over ``a`` and ``b`` have a known optimum. ``fit`` counts its calls (per
-    process, in ``QuadraticEstimator.n_fits``), sleeps ``delay`` seconds, and
-    raises ``ValueError`` when ``a > fail_above``.
+    The one test estimator of skhpo's tests and documentation: searches over ``a``
+    and ``b`` have a known optimum, fits can be counted, slowed down and made to
+    fail.
 
     Parameters
     ----------
     a, b : float, default=0.5
+        The tuned parameters. ``score`` is ``-(a - 0.3)**2 - (b - 0.7)**2``
+        whatever the data, so the optimum is ``a=0.3, b=0.7``.
     delay : float, default=0.0
+        Seconds each ``fit`` sleeps (a stand-in for a slow model).
     fail_above : float or None, default=None
+        ``fit`` raises ``ValueError`` when ``a > fail_above`` (a failing fit).
+
+    Attributes
+    ----------
+    n_fits : int
+        Class attribute: calls of ``fit`` in this process, by any instance (fits in
+        worker processes are not counted). Tests reset it to 0.
+    n_features_in_ : int
+        Number of columns of the ``X`` given to ``fit``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skhpo.testing import QuadraticEstimator
+    >>> QuadraticEstimator.n_fits = 0
+    >>> X = np.zeros((4, 2))
+    >>> QuadraticEstimator(a=0.3, b=0.7).fit(X).score(X) == 0  # the best parameters
+    True
+    >>> QuadraticEstimator.n_fits
+    1
     """
 
     n_fits = 0
@@ -275,6 +297,7 @@ class QuadraticEstimator(BaseEstimator):
         self.fail_above = fail_above
 
     def fit(self, X, y=None):
+        """Count the call, sleep ``delay`` seconds, fail if ``a > fail_above``."""
         type(self).n_fits += 1
         if self.delay:
             time.sleep(self.delay)
@@ -284,7 +307,9 @@ class QuadraticEstimator(BaseEstimator):
         return self
 
     def predict(self, X):
+        """Zeros: the estimator learns nothing."""
         return np.zeros(len(X))
 
-    def score(self, X, y=None, sample_weight=None):
+    def score(self, X, y=None):
+        """``-(a - 0.3)**2 - (b - 0.7)**2``, whatever the data."""
         return -((self.a - 0.3) ** 2) - (self.b - 0.7) ** 2

@@ -37,21 +37,14 @@ def _search(cls=TPESearchCV, n_iter=12, **kwargs):
     return cls(param_distributions=SPACE, n_iter=n_iter, cv=3, **kwargs)
 
 
-@pytest.fixture
-def fits():
-    QuadraticEstimator.n_fits = 0
-    yield QuadraticEstimator
-    QuadraticEstimator.n_fits = 0
-
-
 @pytest.mark.parametrize("cls", [TPESearchCV, BayesSearchCV])
-def test_resumed_search_refits_nothing_and_ends_like_an_uninterrupted_one(tmp_path, fits, cls):
+def test_resumed_search_refits_nothing_and_ends_like_an_uninterrupted_one(tmp_path, counter, cls):
     path = tmp_path / "search.jsonl"
     uninterrupted = _search(cls).fit(X)
     _search(cls, n_iter=6, checkpoint=path).fit(X)
-    fits.n_fits = 0
+    counter.n_fits = 0
     resumed = _search(cls, checkpoint=path).fit(X)
-    assert fits.n_fits == 6 * 3 + 1  # only the 6 new candidates x 3 folds, and the refit
+    assert counter.n_fits == 6 * 3 + 1  # only the 6 new candidates x 3 folds, and the refit
     assert resumed.cv_results_["params"] == uninterrupted.cv_results_["params"]
     np.testing.assert_array_equal(
         resumed.cv_results_["mean_test_score"], uninterrupted.cv_results_["mean_test_score"]
@@ -83,44 +76,45 @@ def test_checkpoint_is_json_lines_readable_without_skhpo(tmp_path):
         (dict(random_state=1), "different options"),
     ],
 )
-def test_a_mismatched_checkpoint_is_refused_and_left_untouched(tmp_path, fits, change, match):
+def test_a_mismatched_checkpoint_is_refused_and_left_untouched(tmp_path, counter, change, match):
     path = tmp_path / "search.jsonl"
     _search(n_iter=6, checkpoint=path).fit(X)
     before = path.read_bytes()
-    fits.n_fits = 0
+    counter.n_fits = 0
     with pytest.raises(ValueError, match=match):
         _search(checkpoint=path).set_params(**change).fit(X)
-    assert fits.n_fits == 0
+    assert counter.n_fits == 0
     assert path.read_bytes() == before
 
 
-def test_other_data_is_refused_before_any_fit(tmp_path, fits):
+def test_other_data_is_refused_before_any_fit(tmp_path, counter):
     path = tmp_path / "search.jsonl"
     _search(n_iter=6, checkpoint=path).fit(X)
     before = path.read_bytes()
-    fits.n_fits = 0
+    counter.n_fits = 0
     with pytest.raises(ValueError, match=r"other data.*\(X, y, groups\) or the CV splits differ"):
         _search(checkpoint=path).fit(X + 1)
-    assert fits.n_fits == 0 and path.read_bytes() == before
+    assert counter.n_fits == 0 and path.read_bytes() == before
 
 
-def test_a_corrupted_checkpoint_is_refused_and_left_untouched(tmp_path, fits):
+def test_a_corrupted_checkpoint_is_refused_and_left_untouched(tmp_path, counter):
     path = tmp_path / "search.jsonl"
     path.write_text('{"skhpo_checkpoint": 1, "fingerprint": {}}\n{"batch": 0, "row": [0.1,\n')
     before = path.read_bytes()
     with pytest.raises(ValueError, match="not a readable skhpo checkpoint"):
         _search(checkpoint=path).fit(X)
-    assert fits.n_fits == 0 and path.read_bytes() == before
+    assert counter.n_fits == 0 and path.read_bytes() == before
 
 
-def test_without_checkpoint_every_fit_starts_afresh(tmp_path, fits):
+def test_without_checkpoint_every_fit_starts_afresh(tmp_path, counter):
     search = _search(n_iter=6)
     search.fit(X)
     search.fit(X)
-    assert fits.n_fits == 2 * (6 * 3 + 1)
+    assert counter.n_fits == 2 * (6 * 3 + 1)
 
 
-def test_a_search_killed_mid_run_resumes_from_its_checkpoint(tmp_path, fits):
+@pytest.mark.slow
+def test_a_search_killed_mid_run_resumes_from_its_checkpoint(tmp_path, counter):
     path = tmp_path / "search.jsonl"
     script = textwrap.dedent(
         f"""
@@ -153,19 +147,19 @@ def test_a_search_killed_mid_run_resumes_from_its_checkpoint(tmp_path, fits):
         process.wait()
     stored = len(path.read_text().splitlines()) - 1
     assert 9 <= stored < 30
-    fits.n_fits = 0
+    counter.n_fits = 0
     resumed = TPESearchCV(
         QuadraticEstimator(delay=0.05), SPACE, n_iter=30, cv=3, random_state=0, batch_size=3,
         checkpoint=path,
     ).fit(X)  # fmt: skip
-    assert fits.n_fits == (30 - stored) * 3 + 1
+    assert counter.n_fits == (30 - stored) * 3 + 1
     uninterrupted = TPESearchCV(
         QuadraticEstimator(delay=0.05), SPACE, n_iter=30, cv=3, random_state=0, batch_size=3
     ).fit(X)
     assert resumed.cv_results_["params"] == uninterrupted.cv_results_["params"]
 
 
-def test_keyboard_interrupt_keeps_finished_candidates_and_refits_the_best(fits):
+def test_keyboard_interrupt_keeps_finished_candidates_and_refits_the_best(counter):
     def interrupt_on_third_batch(state):
         if state.n_candidates == 6:
             raise KeyboardInterrupt
@@ -178,7 +172,7 @@ def test_keyboard_interrupt_keeps_finished_candidates_and_refits_the_best(fits):
     assert hasattr(search, "best_estimator_")
 
 
-def test_keyboard_interrupt_before_anything_finished_propagates(fits):
+def test_keyboard_interrupt_before_anything_finished_propagates(counter):
     class Boom(QuadraticEstimator):
         def fit(self, X, y=None):
             raise KeyboardInterrupt
@@ -204,7 +198,7 @@ def _same_results(a, b):
 
 @pytest.mark.parametrize("cls", ALL_SEARCHES)
 def test_a_smaller_n_iter_restores_the_first_n_iter_candidates_and_keeps_the_file(
-    tmp_path, fits, cls
+    tmp_path, counter, cls
 ):
     # The first n_iter stored candidates are exactly what a search with that n_iter
     # evaluates; the rest of the file stays for a later, longer run.
@@ -220,7 +214,7 @@ def test_a_smaller_n_iter_restores_the_first_n_iter_candidates_and_keeps_the_fil
 @pytest.mark.parametrize("cls", ALL_SEARCHES)
 @pytest.mark.parametrize("batch_size", [None, 4])
 def test_a_search_extended_through_its_checkpoint_matches_an_uninterrupted_one(
-    tmp_path, fits, cls, batch_size
+    tmp_path, counter, cls, batch_size
 ):
     # n_iter=6 ends within a batch: the extension completes that batch before the
     # strategy hears of it, as the uninterrupted search does.
@@ -230,9 +224,9 @@ def test_a_search_extended_through_its_checkpoint_matches_an_uninterrupted_one(
         batch_size=batch_size, **kw,
     )  # fmt: skip
     make(6, checkpoint=path).fit(X)
-    fits.n_fits = 0
+    counter.n_fits = 0
     extended = make(9, checkpoint=path).fit(X)
-    assert fits.n_fits == 3 * 3 + 1
+    assert counter.n_fits == 3 * 3 + 1
     _same_results(extended, make(9).fit(X))
     assert len(path.read_text().splitlines()) == 1 + 9
 
@@ -260,7 +254,7 @@ def test_a_refused_checkpoint_names_the_option_and_both_values(tmp_path):
         _search(BayesSearchCV, checkpoint=path).fit(X)
 
 
-def test_a_file_of_the_first_release_is_still_read(tmp_path, fits):
+def test_a_file_of_the_first_release_is_still_read(tmp_path, counter):
     # Its header holds one hash of every option together, and no described values.
     path = tmp_path / "search.jsonl"
     _search(n_iter=6, checkpoint=path).fit(X)
@@ -271,30 +265,30 @@ def test_a_file_of_the_first_release_is_still_read(tmp_path, fits):
     path.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n")
     with pytest.raises(ValueError, match="predates per-option records"):
         _search(checkpoint=path, batch_size=4).fit(X)
-    fits.n_fits = 0
+    counter.n_fits = 0
     assert _rows(_search(n_iter=9, checkpoint=path).fit(X)) == 9
-    assert fits.n_fits == 3 * 3 + 1
+    assert counter.n_fits == 3 * 3 + 1
 
 
-def test_a_search_seeded_with_a_random_state_instance_resumes(tmp_path, fits):
+def test_a_search_seeded_with_a_random_state_instance_resumes(tmp_path, counter):
     path = tmp_path / "search.jsonl"
     _search(n_iter=6, checkpoint=path, random_state=np.random.RandomState(0)).fit(X)
-    fits.n_fits = 0
+    counter.n_fits = 0
     resumed = _search(n_iter=9, checkpoint=path, random_state=np.random.RandomState(0)).fit(X)
-    assert fits.n_fits == 3 * 3 + 1
+    assert counter.n_fits == 3 * 3 + 1
     _same_results(resumed, _search(n_iter=9, random_state=np.random.RandomState(0)).fit(X))
 
 
 @pytest.mark.filterwarnings("ignore:One or more of the test scores")
-def test_resuming_a_file_whose_every_fit_failed_raises_scikit_learns_error(tmp_path, fits):
+def test_resuming_a_file_whose_every_fit_failed_raises_scikit_learns_error(tmp_path, counter):
     path = tmp_path / "search.jsonl"
     failing = QuadraticEstimator(fail_above=-1.0)
     with pytest.raises(ValueError, match="fits failed"), pytest.warns(FitFailedWarning):
         _search(n_iter=6, checkpoint=path, estimator=failing).fit(X)
-    fits.n_fits = 0
+    counter.n_fits = 0
     with pytest.raises(ValueError, match=r"All the \d+ fits failed"):
         _search(n_iter=6, checkpoint=path, estimator=failing).fit(X)
-    assert fits.n_fits == 0
+    assert counter.n_fits == 0
 
 
 DAMAGES = {
@@ -318,7 +312,7 @@ DAMAGES = {
 
 @pytest.mark.parametrize("damage", DAMAGES.values(), ids=DAMAGES.keys())
 def test_a_checkpoint_of_valid_json_but_damaged_structure_is_refused_untouched(
-    tmp_path, fits, damage
+    tmp_path, counter, damage
 ):
     path = tmp_path / "search.jsonl"
     _search(n_iter=6, checkpoint=path).fit(X)
@@ -326,10 +320,10 @@ def test_a_checkpoint_of_valid_json_but_damaged_structure_is_refused_untouched(
     header, records = damage(lines[0], lines[1:])
     path.write_text("\n".join(json.dumps(x) for x in [header, *records]) + "\n")
     before = path.read_bytes()
-    fits.n_fits = 0
+    counter.n_fits = 0
     with pytest.raises(ValueError, match="is not a readable skhpo checkpoint"):
         _search(checkpoint=path).fit(X)
-    assert fits.n_fits == 0 and path.read_bytes() == before
+    assert counter.n_fits == 0 and path.read_bytes() == before
 
 
 @pytest.mark.parametrize(
@@ -338,12 +332,12 @@ def test_a_checkpoint_of_valid_json_but_damaged_structure_is_refused_untouched(
      (".", "is a directory")],
 )  # fmt: skip
 def test_a_checkpoint_that_cannot_be_written_is_refused_before_any_fit(
-    tmp_path, fits, monkeypatch, where, match
+    tmp_path, counter, monkeypatch, where, match
 ):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ValueError, match=f"checkpoint.*{match}"):
         _search(checkpoint=where).fit(X)
-    assert fits.n_fits == 0
+    assert counter.n_fits == 0
     assert os.listdir(tmp_path) == [] and os.listdir(tmp_path.parent).count("search.jsonl") == 0
 
 
@@ -361,16 +355,16 @@ def test_the_file_keeps_its_mode_and_a_new_one_gets_the_umask_mode(tmp_path):
     assert path.stat().st_mode & 0o777 == 0o604
 
 
-def test_two_searches_cannot_share_one_checkpoint(tmp_path, fits):
+def test_two_searches_cannot_share_one_checkpoint(tmp_path, counter):
     path = tmp_path / "search.jsonl"
     refusals = []
 
     def start_another(state):
         if state.n_candidates == 3:
-            n_fits = fits.n_fits
+            n_fits = counter.n_fits
             with pytest.raises(ValueError, match="in use by another search") as refused:
                 _search(n_iter=6, checkpoint=path).fit(X)
-            refusals.append((str(refused.value), fits.n_fits - n_fits))
+            refusals.append((str(refused.value), counter.n_fits - n_fits))
 
     first = _search(n_iter=9, checkpoint=path, callbacks=[start_another]).fit(X)
     [(message, fitted)] = refusals
@@ -379,7 +373,7 @@ def test_two_searches_cannot_share_one_checkpoint(tmp_path, fits):
     assert not os.path.exists(f"{path}.lock")  # released at the end of fit
 
 
-def test_the_lock_is_released_on_errors_and_ctrl_c(tmp_path, fits):
+def test_the_lock_is_released_on_errors_and_ctrl_c(tmp_path, counter):
     path = tmp_path / "search.jsonl"
     with pytest.raises(ValueError, match="above fail_above"):
         _search(n_iter=6, checkpoint=path, error_score="raise",
@@ -394,7 +388,7 @@ def test_the_lock_is_released_on_errors_and_ctrl_c(tmp_path, fits):
     assert not os.path.exists(f"{tmp_path / 'other.jsonl'}.lock")
 
 
-def test_a_lock_left_by_a_dead_process_is_taken_over(tmp_path, fits):
+def test_a_lock_left_by_a_dead_process_is_taken_over(tmp_path, counter):
     path = tmp_path / "search.jsonl"
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
@@ -416,7 +410,7 @@ def _interrupting_between_scoring_and_recording(monkeypatch, on_batch, interrupt
 
 
 @pytest.mark.skipif(not hasattr(signal, "raise_signal"), reason="needs signal.raise_signal")
-def test_ctrl_c_after_a_batch_was_scored_waits_until_it_is_recorded(tmp_path, fits, monkeypatch):
+def test_ctrl_c_after_a_batch_was_scored_waits_until_it_is_recorded(tmp_path, counter, monkeypatch):
     path = tmp_path / "search.jsonl"
     _interrupting_between_scoring_and_recording(
         monkeypatch, 2, lambda: signal.raise_signal(signal.SIGINT)
@@ -427,7 +421,9 @@ def test_ctrl_c_after_a_batch_was_scored_waits_until_it_is_recorded(tmp_path, fi
     assert _rows(search) == 9 == len(path.read_text().splitlines()) - 1
 
 
-def test_an_interrupt_before_a_batch_is_recorded_drops_it_everywhere(tmp_path, fits, monkeypatch):
+def test_an_interrupt_before_a_batch_is_recorded_drops_it_everywhere(
+    tmp_path, counter, monkeypatch
+):
     # A KeyboardInterrupt raised in code (not a Ctrl-C, which waits): the batch is
     # lost as the warning says, and cv_results_, the warning and the file agree.
     path = tmp_path / "search.jsonl"

@@ -188,6 +188,7 @@ def iris():
 
 @pytest.mark.parametrize("search_cls", SEARCHES, ids=lambda c: c.__name__)
 @pytest.mark.parametrize("cls", ONE_PER_SPACE, ids=lambda c: c.__name__)
+@pytest.mark.slow
 def test_every_default_space_is_accepted_by_every_search(search_cls, cls):
     estimator = _quick(cls())
     X, y = _small_data(estimator)

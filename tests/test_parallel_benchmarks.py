@@ -12,7 +12,7 @@ import os
 import numpy as np
 import pytest
 
-from benchmarks import memory, parallel
+from benchmarks import harness, memory, parallel
 from benchmarks.problems import PROBLEMS
 
 METHODS = parallel.SPEEDUP_METHODS
@@ -67,13 +67,13 @@ def test_speedup_summary_relates_every_method_to_random_search(speedup_records):
 
 
 def test_children_get_one_thread_per_pool():
-    env = parallel.single_thread_env()
-    assert all(env[name] == "1" for name in parallel.THREAD_VARIABLES)
+    env = harness.single_thread_env()
+    assert all(env[name] == "1" for name in harness.THREAD_VARIABLES)
     assert env["PATH"] == os.environ["PATH"]
 
 
 def test_a_failing_child_becomes_an_error_record():
-    record = parallel.run_child("benchmarks.no_such_module", {"method": "skhpo-tpe"})
+    record = harness.run_child("benchmarks.no_such_module", {"method": "skhpo-tpe"})
     assert record["status"] == "error"
     assert record["method"] == "skhpo-tpe"
     assert "no_such_module" in record["reason"]
@@ -118,9 +118,9 @@ def test_parallel_writes_json_and_report(tmp_path, speedup_records, batch_record
             "summary": parallel.speedup_summary(speedup_records),
         },
         "batch": {"records": batch_records, "summary": parallel.batch_cost_summary(batch_records)},
-        "meta": parallel.run_meta("python -m benchmarks.parallel", _now(), 1.0),
+        "meta": harness.run_meta("python -m benchmarks.parallel", _now(), 1.0),
     }
-    parallel.write_outputs(tmp_path, results, parallel.build_report(results))
+    harness.write_outputs(tmp_path, results, parallel.build_report(results))
     saved = json.loads((tmp_path / "results.json").read_text())
     assert set(saved) == {"config", "speedup", "batch", "meta"}
     report = (tmp_path / "report.md").read_text()
@@ -177,6 +177,7 @@ def test_sampler_sees_an_allocation():
     assert sampler.n_samples >= 3
 
 
+@pytest.mark.slow
 def test_memory_runs_every_method(memory_records):
     assert [r["method"] for r in memory_records] == list(METHODS)
     for record in memory_records:
@@ -193,10 +194,11 @@ def test_memory_runs_every_method(memory_records):
         assert np.isfinite(row["rss_ratio"]) and row["rss_ratio"] > 0
 
 
+@pytest.mark.slow
 def test_a_memory_run_in_a_fresh_process():
     # n_jobs=1 keeps it short: the run above counts loky workers already.
     spec = {"method": "skhpo-bayes", "mb": 2, "n_jobs": 1, "n_iter": 4}
-    record = parallel.run_child("benchmarks.memory", spec)
+    record = harness.run_child("benchmarks.memory", spec)
     assert record["status"] == "ok", record.get("reason")
     assert record["peak"]["pss"] > record["before"]["pss"] > 0
     assert record["peak"]["processes"] == 1
@@ -207,9 +209,9 @@ def test_memory_writes_json_and_report(tmp_path, memory_records):
         "config": {"mb": 2, "n_jobs": 2, "n_iter": 4, "repeats": 1, "methods": list(METHODS)},
         "records": memory_records,
         "summary": memory.memory_summary(memory_records),
-        "meta": parallel.run_meta("python -m benchmarks.memory --mb 2", _now(), 1.0),
+        "meta": harness.run_meta("python -m benchmarks.memory --mb 2", _now(), 1.0),
     }
-    parallel.write_outputs(tmp_path, results, memory.build_report(results))
+    harness.write_outputs(tmp_path, results, memory.build_report(results))
     saved = json.loads((tmp_path / "results.json").read_text())
     assert len(saved["summary"]) == len(METHODS)
     report = (tmp_path / "report.md").read_text()

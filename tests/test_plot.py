@@ -90,6 +90,7 @@ def _running_max(scores):
 # -- matplotlib is optional ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_importing_skhpo_plot_does_not_import_matplotlib():
     code = "import sys, skhpo.plot; assert 'matplotlib' not in sys.modules, 'imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -268,6 +269,7 @@ def test_importance_of_a_list_of_dicts_space():
     assert max(importance, key=importance.get) == "a"
 
 
+@pytest.mark.slow
 def test_plot_importance_bars(search):
     importance = parameter_importance(search, random_state=3)
     ax = plot.plot_importance(search, random_state=3)
@@ -283,6 +285,7 @@ def test_plot_importance_bars(search):
     assert ax.get_title().endswith("90% bootstrap intervals")
 
 
+@pytest.mark.slow
 def test_importance_intervals_hold_the_shares_and_follow_the_evidence(search):
     importance = parameter_importance(search)
     interval = parameter_importance_interval(search)

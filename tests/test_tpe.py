@@ -158,6 +158,7 @@ def test_failures_are_bad_observations():
 
 
 # -- the public class ------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_tpe_search_picks_between_two_estimators_in_a_pipeline(iris):
     X, y = iris
     pipe = Pipeline([("scale", StandardScaler()), ("clf", SVC())])

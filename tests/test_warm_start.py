@@ -14,13 +14,6 @@ SPACE = {"a": Real(0, 1), "b": Real(0, 1)}
 
 
 @pytest.fixture
-def fits():
-    QuadraticEstimator.n_fits = 0
-    yield QuadraticEstimator
-    QuadraticEstimator.n_fits = 0
-
-
-@pytest.fixture
 def earlier():
     return RandomizedSearchCV(
         QuadraticEstimator(), {"a": np.linspace(0, 1, 11), "b": np.linspace(0, 1, 11)},
@@ -29,7 +22,7 @@ def earlier():
 
 
 @pytest.mark.parametrize("cls", [TPESearchCV, BayesSearchCV, CoordinateSearchCV])
-def test_warm_start_candidates_are_told_not_rerun(fits, earlier, cls):
+def test_warm_start_candidates_are_told_not_rerun(counter, earlier, cls):
     told = {}
     search = cls(QuadraticEstimator(), SPACE, n_iter=6, cv=3, random_state=0,
                  warm_start_from=earlier)  # fmt: skip
@@ -41,9 +34,9 @@ def test_warm_start_candidates_are_told_not_rerun(fits, earlier, cls):
         return strategy
 
     search._make_strategy = spy
-    fits.n_fits = 0
+    counter.n_fits = 0
     search.fit(X)
-    assert fits.n_fits == 6 * 3 + 1  # only the new candidates, and the refit
+    assert counter.n_fits == 6 * 3 + 1  # only the new candidates, and the refit
     assert len(search.cv_results_["params"]) == 6  # not included unless asked
     strategy = told["strategy"]
     assert len(strategy.y) == 16
@@ -52,15 +45,15 @@ def test_warm_start_candidates_are_told_not_rerun(fits, earlier, cls):
     assert not old & {(p["a"], p["b"]) for p in search.cv_results_["params"]}
 
 
-def test_included_warm_start_rows_come_first_and_can_be_the_best(fits, earlier):
+def test_included_warm_start_rows_come_first_and_can_be_the_best(counter, earlier):
     search = TPESearchCV(
         QuadraticEstimator(), SPACE, n_iter=4, cv=3, random_state=0,
         warm_start_from=earlier.cv_results_, include_warm_start=True,
     )  # fmt: skip
-    fits.n_fits = 0
+    counter.n_fits = 0
     search.fit(X)
     res = search.cv_results_
-    assert len(res["params"]) == 14 and fits.n_fits == 4 * 3 + 1
+    assert len(res["params"]) == 14 and counter.n_fits == 4 * 3 + 1
     np.testing.assert_array_equal(res["batch"][:10], -1)
     np.testing.assert_allclose(res["mean_test_score"][:10], earlier.cv_results_["mean_test_score"])
     np.testing.assert_allclose(
@@ -69,14 +62,14 @@ def test_included_warm_start_rows_come_first_and_can_be_the_best(fits, earlier):
     assert search.best_score_ == max(earlier.best_score_, res["mean_test_score"][10:].max())
 
 
-def test_warm_start_outside_the_space_is_ignored_with_a_warning(fits, earlier):
+def test_warm_start_outside_the_space_is_ignored_with_a_warning(counter, earlier):
     narrow = {"a": Real(0, 0.5), "b": Real(0, 1)}
     with pytest.warns(UserWarning, match="outside this search space"):
         TPESearchCV(QuadraticEstimator(), narrow, n_iter=3, cv=3, warm_start_from=earlier).fit(X)
 
 
-def test_warm_start_needs_comparable_results(fits, earlier):
-    fits.n_fits = 0
+def test_warm_start_needs_comparable_results(counter, earlier):
+    counter.n_fits = 0
     with pytest.raises(ValueError, match="2 CV splits"):
         TPESearchCV(
             QuadraticEstimator(), SPACE, n_iter=3, cv=2, warm_start_from=earlier,
@@ -85,4 +78,4 @@ def test_warm_start_needs_comparable_results(fits, earlier):
     with pytest.raises(ValueError, match="warm_start_from"):
         TPESearchCV(QuadraticEstimator(), SPACE, warm_start_from=RandomizedSearchCV(
             QuadraticEstimator(), SPACE)).fit(X)  # fmt: skip
-    assert fits.n_fits == 0
+    assert counter.n_fits == 0
