@@ -46,6 +46,7 @@ from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
 from .harness import (
+    SKHPO_METHODS,
     add_common_arguments,
     command_line,
     log,
@@ -74,8 +75,7 @@ GROWTH_PROBLEM = Problem(
     },
     lambda: datasets.load_iris(return_X_y=True),
 )
-GROWTH_METHODS = ("skhpo-bayes", "skhpo-tpe", "skhpo-evolution", "skhpo-coordinate",
-                  "skhpo-random", "sklearn-random")  # fmt: skip
+GROWTH_METHODS = (*SKHPO_METHODS, "skhpo-random", "sklearn-random")
 #: Observation counts between which the report averages.
 EDGES = [0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000, 5000]
 #: The parts of a batch's time, as keys of a batch record (``_wall`` / ``_cpu``).

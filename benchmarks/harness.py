@@ -68,7 +68,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = REPO_ROOT / "benchmarks" / "results"
 #: The reference of every ratio: scikit-learn's RandomizedSearchCV.
 BASELINE = "sklearn-random"
-SKHPO_METHODS = ("skhpo-bayes", "skhpo-tpe", "skhpo-evolution", "skhpo-coordinate")
+#: skhpo's public searches, from ``skhpo.utils.all_searches`` (via the method table).
+SKHPO_METHODS = tuple(m.name for m in METHODS.values() if m.skhpo and m.module == "skhpo")
 #: What the parallel and memory measurements compare: the baseline and skhpo's searches.
 COMPARED_METHODS = (BASELINE, *SKHPO_METHODS)
 #: Environment variables that size BLAS and OpenMP thread pools.
