@@ -44,6 +44,7 @@ from ._inputs import (
     warn_about_n_iter,
 )  # fmt: skip
 from ._progress import Progress
+from ._racing import RacingEvaluator, check_racing, racing_confidence
 from ._proposals import Proposer
 from ._recording import Recorder
 from ._seam import FitSeam, TaskContext
@@ -101,8 +102,12 @@ class SearchRun:
         self.interrupts = DeferredInterrupts()
         on_split = None if checkpoint is None else checkpoint.check_split
         cv = FixedSplits(search.cv, is_classifier(search.estimator), on_split)
-        self.evaluator = CrossValidationEvaluator(
-            search, seam, cv, on_fitted=self.interrupts.hold, keep_splits=checkpoint is not None
+        check_racing(search, search.n_splits_)
+        confidence = racing_confidence(search.racing)
+        evaluator = CrossValidationEvaluator if confidence is None else RacingEvaluator
+        self.evaluator = evaluator(
+            search, seam, cv, on_fitted=self.interrupts.hold, keep_splits=checkpoint is not None,
+            **({} if confidence is None else {"confidence": confidence}),
         )
         self.progress = Progress(
             search.verbose, search.n_splits_, min(self.n_iter, space.size), self.batch_size

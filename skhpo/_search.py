@@ -58,6 +58,7 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         "checkpoint": [str, os.PathLike, None],
         "warm_start_from": [dict, HasMethods(["fit"]), None],
         "include_warm_start": ["boolean"],
+        "racing": ["boolean", Interval(Real, 0, 1, closed="neither")],
     }
 
     def __init__(
@@ -84,6 +85,7 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
+        racing: bool | float = False,
     ) -> None:
         super().__init__(
             estimator=estimator,
@@ -108,6 +110,7 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         self.checkpoint = checkpoint
         self.warm_start_from = warm_start_from
         self.include_warm_start = include_warm_start
+        self.racing = racing
 
     def _check_refit_for_multimetric(self, scores: Any) -> None:
         # scikit-learn's check, with messages that name refit or objective and list

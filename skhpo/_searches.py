@@ -159,6 +159,7 @@ class BayesSearchCV(BaseStrategySearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
+        racing: bool | float = False,
         n_initial_points: int | None = None,
         acquisition: str = "ei",
         exploration: float | None = None,
@@ -172,7 +173,7 @@ class BayesSearchCV(BaseStrategySearchCV):
             return_train_score=return_train_score, batch_size=batch_size,
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
             checkpoint=checkpoint, warm_start_from=warm_start_from,
-            include_warm_start=include_warm_start,
+            include_warm_start=include_warm_start, racing=racing,
         )  # fmt: skip
         self.n_initial_points = n_initial_points
         self.acquisition = acquisition
@@ -222,6 +223,7 @@ class TPESearchCV(BaseStrategySearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
+        racing: bool | float = False,
         n_initial_points: int = 10,
         gamma: float = 1.0,
         n_ei_candidates: int = 24,
@@ -237,7 +239,7 @@ class TPESearchCV(BaseStrategySearchCV):
             return_train_score=return_train_score, batch_size=batch_size,
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
             checkpoint=checkpoint, warm_start_from=warm_start_from,
-            include_warm_start=include_warm_start,
+            include_warm_start=include_warm_start, racing=racing,
         )  # fmt: skip
         self.n_initial_points = n_initial_points
         self.gamma = gamma
@@ -289,6 +291,7 @@ class EvolutionarySearchCV(BaseStrategySearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
+        racing: bool | float = False,
         algorithm: str = "genetic",
         population_size: int | None = None,
         crossover_probability: float = 0.9,
@@ -304,7 +307,7 @@ class EvolutionarySearchCV(BaseStrategySearchCV):
             return_train_score=return_train_score, batch_size=batch_size,
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
             checkpoint=checkpoint, warm_start_from=warm_start_from,
-            include_warm_start=include_warm_start,
+            include_warm_start=include_warm_start, racing=racing,
         )  # fmt: skip
         self.algorithm = algorithm
         self.population_size = population_size
@@ -389,6 +392,7 @@ class CoordinateSearchCV(BaseStrategySearchCV):
         checkpoint: str | os.PathLike | None = None,
         warm_start_from: Any = None,
         include_warm_start: bool = False,
+        racing: bool | float = False,
         order: list[str] | None = None,
         points_per_coordinate: int = 4,
         initial_step: float = 0.25,
@@ -402,7 +406,7 @@ class CoordinateSearchCV(BaseStrategySearchCV):
             return_train_score=return_train_score, batch_size=batch_size,
             initial_params=initial_params, max_time=max_time, callbacks=callbacks,
             checkpoint=checkpoint, warm_start_from=warm_start_from,
-            include_warm_start=include_warm_start,
+            include_warm_start=include_warm_start, racing=racing,
         )  # fmt: skip
         self.order = order
         self.points_per_coordinate = points_per_coordinate
