@@ -62,7 +62,8 @@ def fit_locals(evaluate_candidates: Any) -> dict | None:
     names = getattr(code, "co_freevars", ())
     if not set(FIT_LOCALS) <= set(names):
         return None
-    return {name: cell for name, cell in zip(names, evaluate_candidates.__closure__)}
+    cells = dict(zip(names, evaluate_candidates.__closure__))
+    return {name: cells[name] for name in FIT_LOCALS}
 
 
 def fit_and_score(*args: Any, caller: Any = None, callback_ctx: Any = None, **kwargs: Any) -> dict:

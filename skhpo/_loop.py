@@ -44,8 +44,8 @@ from ._inputs import (
     warn_about_n_iter,
 )  # fmt: skip
 from ._progress import Progress
-from ._racing import RacingEvaluator, check_racing, racing_confidence
 from ._proposals import Proposer
+from ._racing import RacingEvaluator, check_racing, racing_confidence
 from ._recording import Recorder
 from ._seam import FitSeam, TaskContext
 from ._warm_start import read_warm_start

@@ -53,9 +53,9 @@ _NON_FINITE = "One or more of the .* scores are non-finite"
 
 def racing_confidence(racing: Any) -> float | None:
     """The test's confidence of the ``racing`` option; None when racing is off."""
-    if racing is False or racing is None or isinstance(racing, np.bool_) and not racing:
-        return None
-    return DEFAULT_CONFIDENCE if racing is True or isinstance(racing, np.bool_) else float(racing)
+    if isinstance(racing, (bool, np.bool_)):
+        return DEFAULT_CONFIDENCE if racing else None
+    return float(racing)
 
 
 def check_racing(search: Any, n_splits: int) -> None:
@@ -166,11 +166,10 @@ class RacingEvaluator(CrossValidationEvaluator):
     def _race(self, params: list[dict], reference: np.ndarray, ctx: TaskContext) -> list:
         """Fit the candidates' folds stage by stage; per candidate, its per-fold results
         (None for folds never fitted)."""
-        cells = self.seam.fit_locals()
-        X, y = cells["X"].cell_contents, cells["y"].cell_contents
-        base, kwargs = cells["base_estimator"].cell_contents, cells["fit_and_score_kwargs"].cell_contents
-        parallel = cells["parallel"].cell_contents
-        folds = list(self.cv.split(X, y, **cells["routed_params"].cell_contents.splitter.split))
+        fit = {name: cell.cell_contents for name, cell in self.seam.fit_locals().items()}
+        X, y, base, kwargs = fit["X"], fit["y"], fit["base_estimator"], fit["fit_and_score_kwargs"]
+        parallel = fit["parallel"]
+        folds = list(self.cv.split(X, y, **fit["routed_params"].splitter.split))
         n, k = len(params), len(folds)
         out: list[list] = [[None] * k for _ in range(n)]
         scores = np.full((n, k), np.nan)
@@ -315,9 +314,10 @@ def _unfitted(template: dict) -> dict:
     def nan_like(value: Any) -> Any:
         return {k: np.nan for k in value} if isinstance(value, dict) else np.nan
 
+    scores = [key for key in ("test_scores", "train_scores") if key in template]
     return {
         **{key: np.nan for key in template},
-        **{key: nan_like(template[key]) for key in ("test_scores", "train_scores") if key in template},
+        **{key: nan_like(template[key]) for key in scores},
         "fit_error": None,
     }
 
