@@ -175,10 +175,8 @@ class FitSeam:
         cells = self.fit_locals()
         if cells is None:
             return
-        own, all_out = cells["results"].cell_contents, cells["all_out"].cell_contents
-        if own is not results:
-            own.clear()
-            own.update(results)
+        cells["results"].cell_contents = results  # what fit keeps as cv_results_
+        all_out = cells["all_out"].cell_contents
         if not all_out:  # fit reads its first fit's scores to tell one metric from several
             all_out.append(_first_out(self.extra_rows))
 
