@@ -37,6 +37,7 @@ from ._compat import (
     warn_or_raise_about_fit_failures,
 )  # fmt: skip
 from ._evaluation import BatchOutcome, CrossValidationEvaluator
+from ._inputs import optimised_metric
 from ._seam import TaskContext
 
 __all__ = [
@@ -191,7 +192,7 @@ class RacingEvaluator(CrossValidationEvaluator):
                 insert_error_scores(fitted, self.search.error_score)
             for (c, f), result in zip(pairs, fitted):
                 out[c][f] = result
-                scores[c, f] = _score(result["test_scores"], self.metric)
+                scores[c, f] = _score(result["test_scores"], self._metric(result))
             if end < k:
                 alive &= ~worse_than_reference(scores[:, :end], reference[:end], self.confidence)
             start = end
@@ -262,8 +263,16 @@ class RacingEvaluator(CrossValidationEvaluator):
     def _fold_scores(self, splits: list[list[dict]]) -> np.ndarray:
         """The optimised metric's test score of every fold, shape (n_candidates, n_splits)."""
         return np.array(
-            [[_score(s["test_scores"], self.metric) for s in c] for c in splits], dtype=float
+            [[_score(s["test_scores"], self._metric(s)) for s in c] for c in splits], dtype=float
         ).reshape(len(splits), -1)
+
+    def _metric(self, split: dict) -> str:
+        """The optimised metric, learnt from a result for a callable ``scoring`` (its
+        metrics are known once it has scored, maybe only in a restored batch)."""
+        scores = split["test_scores"]
+        if callable(self.search.scoring) and isinstance(scores, dict):
+            self.metric = optimised_metric(self.search, list(scores))
+        return self.metric
 
     def _remember(self, batch: int, full: np.ndarray) -> None:
         """Keep the fold scores of candidates scored on every fold (with a finite mean)."""
