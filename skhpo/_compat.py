@@ -14,6 +14,12 @@ fail loudly if scikit-learn changes them:
 * ``evaluate_candidates`` raises ``ValueError("All the N fits failed...")`` when
   every fit of one call failed (scikit-learn >= 1.1); a sequential search must
   survive that and raise only when every fit of the whole search failed.
+* Fold racing (``racing``) fits folds itself with ``_fit_and_score``, on the
+  data, arguments and ``Parallel`` of ``BaseSearchCV.fit``, read from the
+  closure of ``evaluate_candidates`` (``fit_locals``); a search whose rows were
+  added without an ``evaluate_candidates`` call rebinds ``fit``'s ``results``
+  and gives ``all_out`` its first per-fold result. ``tests/test_racing.py``
+  fails if those names change; racing is then refused with a clear message.
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ per-fit state onto the search:
   splices in rows scikit-learn did not evaluate (batches whose every fit
   failed, candidates restored from a checkpoint or a warm start), keeps the
   arguments of its last call (per-fold results, for checkpoints) and holds back
-  the warning about non-finite scores until the final results;
+  the warning about non-finite scores until the final results; with racing, it
+  hands the final results to ``BaseSearchCV.fit`` (``fit_locals``);
 * the pre-release callback API (``sklearn.callback``), behind
   :class:`TaskContext`, which does nothing when there are no callbacks.
 """
