@@ -10,7 +10,8 @@ estimate (skhpo's choice) or its plain partial mean, against unraced runs.
 
 ::
 
-    python -m benchmarks.racing_check --seeds 8
+    python -m benchmarks.racing_check --seeds 5 --part a
+    python -m benchmarks.racing_check --seeds 5 --part b --searches tpe
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import warnings
 
 import numpy as np
 from sklearn.datasets import load_breast_cancer, make_classification
-from sklearn.linear_model import LogisticRegression
+from sklearn.neighbors import KNeighborsClassifier
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
@@ -35,7 +36,7 @@ def problems(seed: int) -> dict:
     return {
         "svc": (SVC(), {"C": Real(1e-3, 1e3, log=True), "gamma": Real(1e-4, 1e1, log=True)},
                 Xc, yc),
-        "logistic": (LogisticRegression(max_iter=300), {"C": Real(1e-4, 1e2, log=True)}, Xc, yc),
+        "knn": (KNeighborsClassifier(), {"n_neighbors": Integer(1, 150)}, Xc, yc),
         "tree": (DecisionTreeClassifier(random_state=0),
                  {"max_depth": Integer(1, 12), "min_samples_leaf": Integer(1, 60)}, Xb, yb),
     }  # fmt: skip
@@ -49,23 +50,27 @@ def n_fits(results: dict) -> int:
 
 def part_a(seeds: int, confidences: list[float]) -> None:
     print("A. random search, n_iter=30, batch_size=6, cv=5: share of runs losing the best")
-    for conf in confidences:
-        lost_best = worse_by_se = 0
-        fits, runs = [], 0
-        for seed in range(seeds):
-            for est, space, X, y in problems(seed).values():
-                kw = dict(n_iter=30, batch_size=6, cv=5, random_state=seed)
-                plain = RandomStrategySearchCV(est, space, **kw).fit(X, y)
+    lost_best = dict.fromkeys(confidences, 0)
+    worse_by_se = dict.fromkeys(confidences, 0)
+    fits: dict = {conf: [] for conf in confidences}
+    runs = 0
+    for seed in range(seeds):
+        for est, space, X, y in problems(seed).values():
+            kw = dict(n_iter=30, batch_size=6, cv=5, random_state=seed)
+            plain = RandomStrategySearchCV(est, space, **kw).fit(X, y)
+            best = plain.best_index_
+            se = plain.cv_results_["std_test_score"][best] / np.sqrt(5)
+            runs += 1
+            for conf in confidences:
                 raced = RandomStrategySearchCV(est, space, racing=conf, **kw).fit(X, y)
-                best = plain.best_index_
-                se = plain.cv_results_["std_test_score"][best] / np.sqrt(5)
-                lost_best += bool(raced.cv_results_["pruned"][best])
-                worse_by_se += raced.best_score_ < plain.best_score_ - se
-                fits.append(n_fits(raced.cv_results_) / n_fits(plain.cv_results_))
-                runs += 1
+                lost_best[conf] += bool(raced.cv_results_["pruned"][best])
+                worse_by_se[conf] += raced.best_score_ < plain.best_score_ - se
+                fits[conf].append(n_fits(raced.cv_results_) / n_fits(plain.cv_results_))
+    for conf in confidences:
         print(
-            f"  confidence {conf}: best pruned in {lost_best}/{runs} runs, final best worse "
-            f"by > 1 SE in {worse_by_se}/{runs}, fits used {np.mean(fits):.0%} (mean)"
+            f"  confidence {conf}: best pruned in {lost_best[conf]}/{runs} runs, final best "
+            f"worse by > 1 SE in {worse_by_se[conf]}/{runs}, fits used "
+            f"{np.mean(fits[conf]):.0%} (mean)"
         )
 
 
@@ -78,9 +83,9 @@ def _partial_mean(scores, fitted, reference):
 TOLD = racing.told_scores
 
 
-def part_b(seeds: int) -> None:
-    print("B. Bayes and TPE, n_iter=30, cv=5: what a stopped candidate is told")
-    for cls in (BayesSearchCV, TPESearchCV):
+def part_b(seeds: int, searches: list[str]) -> None:
+    print(f"B. {' and '.join(searches)}, n_iter=30, cv=5: what a stopped candidate is told")
+    for cls in [{"bayes": BayesSearchCV, "tpe": TPESearchCV}[name] for name in searches]:
         for variant in ("unraced", "paired", "partial"):
             racing.told_scores = _partial_mean if variant == "partial" else TOLD
             scores, fits = [], []
@@ -103,9 +108,10 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, default=8)
     parser.add_argument("--part", choices=["a", "b", "ab"], default="ab")
+    parser.add_argument("--searches", nargs="+", choices=["bayes", "tpe"], default=["bayes", "tpe"])
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     if "a" in args.part:
         part_a(args.seeds, [0.9, 0.95, 0.99])
     if "b" in args.part:
-        part_b(args.seeds)
+        part_b(args.seeds, args.searches)
