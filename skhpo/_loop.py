@@ -108,7 +108,7 @@ class SearchRun:
         self.evaluator = evaluator(
             search, seam, cv, on_fitted=self.interrupts.hold, keep_splits=checkpoint is not None,
             **({} if confidence is None else {"confidence": confidence}),
-        )
+        )  # fmt: skip
         self.progress = Progress(
             search.verbose, search.n_splits_, min(self.n_iter, space.size), self.batch_size
         )
