@@ -103,15 +103,15 @@ class FitSeam:
     # -- rows scikit-learn did not evaluate -------------------------------------------
     def add_rows(
         self, position: int, params: list[dict], batch: int, outcome: Any,
-        columns: dict | None = None,
+        more_results: dict | None = None,
     ) -> None:  # fmt: skip
         """Put rows in ``cv_results_`` at ``position`` (the candidates before them).
 
         ``outcome`` is the error message of a batch whose every fit failed, or the
         per-candidate lists of per-fold result dicts of restored candidates;
-        ``columns`` more per-row ``cv_results_`` columns.
+        ``more_results`` other columns of the rows (lists, one value per row).
         """
-        more_results = {BATCH_KEY: [batch] * len(params), **(columns or {})}
+        more_results = {BATCH_KEY: [batch] * len(params), **(more_results or {})}
         self.extra_rows.append((position, params, more_results, outcome))
 
     def take_last_restored(self) -> tuple[list[dict], dict] | None:
