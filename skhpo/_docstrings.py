@@ -81,6 +81,18 @@ COMMON_PARAMETERS = """
         Also put those candidates in ``cv_results_`` (as the first rows, in
         addition to the ``n_iter`` evaluated ones), so that the best of both
         searches is refit. Needs the same number of CV splits.
+    racing : bool or float, default=False
+        Fold racing (see :doc:`/racing`). False: every candidate is scored on
+        every fold. True (a confidence of 0.95) or a float in (0, 1), the
+        confidence: a candidate's folds are scored in stages (2, 4, 8, ... folds,
+        then all), and after each stage a one-sided paired t-test against the
+        best candidate scored on every fold so far stops it if it is worse at
+        that confidence; its other folds are never fitted. Its
+        ``cv_results_`` row keeps NaN for those folds, means and stds over the
+        folds scored, ``True`` in a ``pruned`` column, and ranks after every
+        candidate scored on all folds, so it is never ``best_index_``. Needs at
+        least 3 CV splits: with fewer, ``fit`` refuses it (``ValueError``)
+        before any fit.
     resource : str or None, default=None
         None: every candidate is fitted with all the data. ``"n_samples"``, or the
         name of an estimator parameter that sets training effort (``max_iter``,
@@ -125,7 +137,9 @@ ATTRIBUTES = """
     ----------
     cv_results_ : dict of numpy arrays
         As in ``GridSearchCV``, one row per candidate in the order evaluated,
-        plus ``batch``: the index of the batch that evaluated each row.
+        plus ``batch``: the index of the batch that evaluated each row (and,
+        with ``racing``, ``pruned``: whether it was stopped early; with
+        ``resource``, ``iter`` and ``n_resources``).
     best_estimator_, best_score_, best_params_, best_index_, scorer_, n_splits_, \
 refit_time_, multimetric_, classes_, n_features_in_, feature_names_in_
         As in ``GridSearchCV`` (``best_index_`` by ``selection``; ``best_score_``

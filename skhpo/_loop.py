@@ -45,6 +45,7 @@ from ._inputs import (
 )  # fmt: skip
 from ._progress import Progress
 from ._proposals import Proposer
+from ._racing import RacingEvaluator, check_racing, racing_confidence
 from ._recording import Recorder
 from ._seam import FitSeam, TaskContext
 from ._warm_start import read_warm_start
@@ -101,9 +102,13 @@ class SearchRun:
         self.interrupts = DeferredInterrupts()
         on_split = None if checkpoint is None else checkpoint.check_split
         cv = FixedSplits(search.cv, is_classifier(search.estimator), on_split)
-        self.evaluator = CrossValidationEvaluator(
-            search, seam, cv, on_fitted=self.interrupts.hold, keep_splits=checkpoint is not None
-        )
+        check_racing(search, search.n_splits_)
+        confidence = racing_confidence(search.racing)
+        evaluator = CrossValidationEvaluator if confidence is None else RacingEvaluator
+        self.evaluator = evaluator(
+            search, seam, cv, on_fitted=self.interrupts.hold, keep_splits=checkpoint is not None,
+            **({} if confidence is None else {"confidence": confidence}),
+        )  # fmt: skip
         self.progress = Progress(
             search.verbose, search.n_splits_, min(self.n_iter, space.size), self.batch_size
         )

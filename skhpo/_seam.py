@@ -10,7 +10,8 @@ per-fit state onto the search:
   splices in rows scikit-learn did not evaluate (batches whose every fit
   failed, candidates restored from a checkpoint or a warm start), keeps the
   arguments of its last call (per-fold results, for checkpoints) and holds back
-  the warning about non-finite scores until the final results;
+  the warning about non-finite scores until the final results; with racing, it
+  hands the final results to ``BaseSearchCV.fit`` (``fit_locals``);
 * the pre-release callback API (``sklearn.callback``), behind
   :class:`TaskContext`, which does nothing when there are no callbacks;
 * the ``X``, ``y`` and splitter parameters ``evaluate_candidates`` closes over
@@ -26,6 +27,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
+
+from ._compat import fit_locals
 
 __all__ = ["BATCH_KEY", "SEAM_ATTRIBUTE", "FitSeam", "TaskContext", "splice_rows", "without_batch"]
 
@@ -61,6 +64,9 @@ class FitSeam:
         # Results are formatted after every batch: warn about non-finite scores
         # once, when the final results are formatted.
         self.quiet = True
+        # Replaces scikit-learn's formatting when rows may be partly fitted (racing):
+        # called as ``reformat(format_results, candidate_params, n_splits, out, more)``.
+        self.reformat: Callable | None = None
 
     def __enter__(self) -> FitSeam:
         setattr(self.search, SEAM_ATTRIBUTE, self)
@@ -100,6 +106,10 @@ class FitSeam:
         tags = more_results[BATCH_KEY]
         return [out[i * n_splits : (i + 1) * n_splits] for i, b in enumerate(tags) if b == batch]
 
+    def fit_locals(self) -> dict | None:
+        """Cells of ``BaseSearchCV.fit``'s locals (see ``_compat.FIT_LOCALS``), or None."""
+        return fit_locals(self.evaluate_candidates)
+
     # -- rows scikit-learn did not evaluate -------------------------------------------
     def add_rows(
         self, position: int, params: list[dict], batch: int, outcome: Any,
@@ -138,7 +148,18 @@ class FitSeam:
         with warnings.catch_warnings():
             if self.quiet:
                 warnings.filterwarnings("ignore", "One or more of the .* scores are non-finite")
+            if self.reformat is not None:
+                return self.reformat(format_results, candidate_params, n_splits, out, more_results)
             return format_results(candidate_params, n_splits, out, more_results)
+
+    def current_results(self) -> dict:
+        """``cv_results_`` of every row so far, added ones included, without fitting."""
+        return self.search._format_results(*self._format_args())
+
+    def _format_args(self) -> tuple:
+        if self.last_format_args is None:  # scikit-learn has evaluated nothing in this fit
+            return [], self.search.n_splits_, [], {}
+        return self.last_format_args
 
     def finish(self, results: dict, unrecorded: int | None = None) -> dict:
         """Refresh ``results`` in place to hold every row; warn about non-finite scores.
@@ -149,13 +170,26 @@ class FitSeam:
         recorded) are left out.
         """
         self.quiet = False
-        args = self.last_format_args
+        args = self._format_args()
         if unrecorded is not None:
             args = without_batch(args, unrecorded)
+            self.extra_rows = [r for r in self.extra_rows if r[2][BATCH_KEY][:1] != [unrecorded]]
         final = self.search._format_results(*args)
         results.clear()
         results.update(final)
+        self._hand_over(results)
         return results
+
+    def _hand_over(self, results: dict) -> None:
+        """Make ``BaseSearchCV.fit`` keep ``results`` when rows were added after its last
+        ``evaluate_candidates`` call, or without any (a raced search)."""
+        cells = self.fit_locals()
+        if cells is None:
+            return
+        cells["results"].cell_contents = results  # what fit keeps as cv_results_
+        all_out = cells["all_out"].cell_contents
+        if not all_out:  # fit reads its first fit's scores to tell one metric from several
+            all_out.append(_first_out(self.extra_rows))
 
 
 class TaskContext:
@@ -247,7 +281,7 @@ def splice_rows(
     either the error message of a batch whose every fit failed or, for a batch
     restored from a checkpoint, its per-candidate lists of per-fold result dicts.
     """
-    template = out[0]
+    template = out[0] if out else _first_out(extra)
 
     def failed_out(message: str) -> dict:
         row = dict(template, fit_error=message, fit_time=np.nan, score_time=np.nan)
@@ -268,6 +302,7 @@ def splice_rows(
         return [{k: split.get(k, np.nan) for k in template} for c in outcome for split in c]
 
     more_results = more_results or {}
+    keys = dict.fromkeys([*more_results, *(k for batch in extra for k in batch[2])])
     params_out: list = []
     outs: list = []
     more: dict = defaultdict(list)
@@ -278,12 +313,17 @@ def splice_rows(
             _, params, batch_more, outcome = pending.pop(0)
             params_out.extend(params)
             outs.extend(batch_outs(outcome, len(params)))
-            for key in more_results:
+            for key in keys:
                 more[key].extend(batch_more.get(key, [None] * len(params)))
         else:
             params_out.append(candidate_params[real])
             outs.extend(out[real * n_splits : (real + 1) * n_splits])
-            for key, values in more_results.items():
-                more[key].append(values[real])
+            for key in keys:
+                more[key].append(more_results[key][real] if key in more_results else None)
             real += 1
     return params_out, outs, dict(more)
+
+
+def _first_out(extra: list) -> dict:
+    """The first per-fold result dict of added rows that hold results."""
+    return next(o[0][0] for _, _, _, o in extra if not isinstance(o, str))

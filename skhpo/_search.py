@@ -83,6 +83,7 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         ],
         "max_resources": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "factor": [Interval(Real, 1, None, closed="neither")],
+        "racing": ["boolean", Interval(Real, 0, 1, closed="neither")],
     }
 
     def __init__(
@@ -114,6 +115,7 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         min_resources: int | str = "exhaust",
         max_resources: int | str = "auto",
         factor: float = 3,
+        racing: bool | float = False,
     ) -> None:
         super().__init__(
             estimator=estimator,
@@ -143,6 +145,7 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         self.min_resources = min_resources
         self.max_resources = max_resources
         self.factor = factor
+        self.racing = racing
 
     def _check_refit_for_multimetric(self, scores: Any) -> None:
         # scikit-learn's check, with messages that name refit or objective and list
