@@ -91,6 +91,9 @@ def _options(search: Any) -> dict[str, Any]:
         # a search without them keeps the fingerprint of files written before they existed.
         for name in ("resource", "min_resources", "max_resources", "factor"):
             options.pop(name, None)
+    if options.get("racing") is False:
+        # Likewise racing: a search without it resumes files written before it existed.
+        options.pop("racing", None)
     if not isinstance(options.get("refit"), str):
         # Only a metric name shapes the search (``objective`` does otherwise); the repr
         # of a callable holds its address, which differs in the resuming process.

@@ -241,3 +241,16 @@ def test_warm_started_rows_are_not_pruned(fits):
     search = _search(n_iter=3, warm_start_from=earlier, include_warm_start=True).fit(X)
     results = search.cv_results_
     assert len(results["params"]) == 6 and not results["pruned"][:3].any()
+
+
+def test_checkpoints_without_racing_keep_their_fingerprint():
+    # Files written before racing existed hold no "racing" option: a search without
+    # racing must not add one, or it would refuse to resume them.
+    from skhpo._checkpoint import fingerprint
+    from skhpo.space import SearchSpace
+
+    space = {"a": Real(0, 1)}
+    unraced = RandomStrategySearchCV(QuadraticEstimator(), space)
+    raced = RandomStrategySearchCV(QuadraticEstimator(), space, racing=True)
+    assert "racing" not in fingerprint(unraced, SearchSpace(space))["options"]
+    assert "racing" in fingerprint(raced, SearchSpace(space))["options"]

@@ -21,7 +21,7 @@ from skhpo._selection import (
     select_index,
     tibshirani_corrected_score,
 )
-from tests.conftest import FitCounter
+from skhpo.testing import QuadraticEstimator
 
 ALL_SEARCHES = [BayesSearchCV, TPESearchCV]
 
@@ -155,11 +155,11 @@ def test_pure_noise_search_best_score_is_optimistic_the_corrected_one_is_not():
 @pytest.mark.parametrize("selection", [None, "argmax", 1, "BEST"])
 def test_bad_selection_is_refused_before_any_fit(selection):
     X, y = load_iris(return_X_y=True)
-    FitCounter.n_fits = 0
-    search = TPESearchCV(FitCounter(), {"a": Real(0, 1)}, n_iter=3, selection=selection)
+    QuadraticEstimator.n_fits = 0
+    search = TPESearchCV(QuadraticEstimator(), {"a": Real(0, 1)}, n_iter=3, selection=selection)
     with pytest.raises(ValueError, match="'selection' parameter"):
         search.fit(X, y)
-    assert FitCounter.n_fits == 0
+    assert QuadraticEstimator.n_fits == 0
 
 
 @pytest.mark.parametrize("Search", ALL_SEARCHES)
@@ -189,7 +189,7 @@ def test_the_hook_is_reached_once_per_fit(monkeypatch):
 
     monkeypatch.setattr(skhpo._search, "choose_winner", spy)
     X, y = load_iris(return_X_y=True)
-    TPESearchCV(FitCounter(), {"a": Real(0, 1)}, n_iter=6, random_state=0).fit(X, y)
+    TPESearchCV(QuadraticEstimator(), {"a": Real(0, 1)}, n_iter=6, random_state=0).fit(X, y)
     assert calls == [6]
 
 
@@ -226,11 +226,12 @@ def test_a_checkpoint_resumes_under_another_selection(tmp_path):
     X, y = load_iris(return_X_y=True)
     path = tmp_path / "search.jsonl"
     options = dict(n_iter=6, cv=3, random_state=0, checkpoint=path)
-    first = TPESearchCV(FitCounter(), {"a": Real(0, 1)}, selection="best", **options).fit(X, y)
-    FitCounter.n_fits = 0
-    again = TPESearchCV(FitCounter(), {"a": Real(0, 1)}, selection="lcb", **options).fit(X, y)
+    space = {"a": Real(0, 1)}
+    first = TPESearchCV(QuadraticEstimator(), space, selection="best", **options).fit(X, y)
+    QuadraticEstimator.n_fits = 0
+    again = TPESearchCV(QuadraticEstimator(), space, selection="lcb", **options).fit(X, y)
     # (the loop fits one restored batch again so that scikit-learn has results to keep)
-    assert FitCounter.n_fits < 6 * 3
+    assert QuadraticEstimator.n_fits < 6 * 3
     assert again.cv_results_["params"] == first.cv_results_["params"]
 
 
