@@ -40,6 +40,8 @@ from sklearn.exceptions import ConvergenceWarning, FitFailedWarning
 from sklearn.metrics import check_scoring
 from threadpoolctl import threadpool_limits
 
+from skhpo.exceptions import BestAtBoundWarning
+
 from . import memo
 from .compute_methods import SPECS, Context, Row, check_available, missing_option, run_method
 from .compute_problems import COMPUTE_PROBLEMS, DEFAULT_PROBLEMS, CostlyProblem, get_compute_problem
@@ -58,6 +60,8 @@ def _quiet() -> None:
     warnings.filterwarnings("ignore", category=ConvergenceWarning)  # MLP's 30 epochs
     warnings.filterwarnings("ignore", message=r".*test scores are non-finite")
     warnings.filterwarnings("ignore", message=r".*fits failed")
+    # The grids' bounds are fixed on purpose (the fits are memoised over them).
+    warnings.filterwarnings("ignore", category=BestAtBoundWarning)
     try:
         import optuna
     except ImportError:

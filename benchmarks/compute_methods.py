@@ -217,17 +217,51 @@ def _run_sklearn_random(spec: Spec, ctx: Context) -> tuple[list[Row], dict]:
     return _rows_from_cv_results(search, len(ctx.folds)), {"n_iter": n_iter}
 
 
+def halving_plan(
+    n_candidates: int, n_samples: int, budget: int, min_resources: int, factor: int = 3
+) -> tuple[int, int]:
+    """``(n_candidates, min_resources)`` of successive halving that fits at most ``budget``
+    samples in all, the first round as large as that allows.
+
+    Up to ``n_candidates`` first-round candidates (a finite grid may hold fewer than
+    :func:`benchmarks.methods.halving_candidates` asks for; then the first round
+    grows instead, so the search still spends the compute of ``budget`` samples
+    rather than a small part of it). Rounds follow scikit-learn's schedule.
+
+    >>> halving_plan(99, 4000, 50 * 4000, 60)
+    (99, 1010)
+    """
+    best = min_resources
+    for r0 in range(min_resources, n_samples + 1):
+        rounds = min(
+            1 + math.floor(math.log(n_candidates, factor)),
+            1 + math.floor(math.log(n_samples // r0, factor)),
+        )
+        total = sum(math.ceil(n_candidates / factor**i) * r0 * factor**i for i in range(rounds))
+        if total > budget:
+            break
+        best = r0
+    return n_candidates, best
+
+
 def _run_sklearn_halving(spec: Spec, ctx: Context) -> tuple[list[Row], dict]:
-    """``HalvingRandomSearchCV`` (factor 3) sized as in :class:`benchmarks.methods.HalvingSearch`:
-    the most first-round candidates whose rounds fit no more samples than ``n_iter``
-    full candidates, first round at least 3x scikit-learn's "smallest"."""
+    """``HalvingRandomSearchCV`` (factor 3) at the compute of ``n_iter`` candidates.
+
+    As in :class:`benchmarks.methods.HalvingSearch` (the most first-round
+    candidates whose rounds fit no more samples than ``n_iter`` candidates on all
+    the data, first round at least 3x scikit-learn's "smallest"), but with at most
+    the grid's candidates and the first round then enlarged (:func:`halving_plan`).
+    Compute is planned in samples, not seconds: a fit's cost is not linear in them.
+    """
     from sklearn.experimental import enable_halving_search_cv  # noqa: F401
     from sklearn.model_selection import HalvingRandomSearchCV
 
     estimator = ctx.problem.memo_estimator()
     smallest = 2 * len(ctx.folds) * (len(np.unique(ctx.y)) if is_classifier(estimator) else 1)
     n_candidates, r0, _ = halving_candidates(ctx.n_iter, len(ctx.X), 3 * smallest, 3)
-    n_candidates = min(n_candidates, ctx.problem.grid_size)
+    n_candidates, r0 = halving_plan(
+        min(n_candidates, ctx.problem.grid_size), len(ctx.X), ctx.n_iter * len(ctx.X), r0
+    )
     search = HalvingRandomSearchCV(
         estimator,
         spaces.to_sklearn(ctx.problem.space),

@@ -1,7 +1,9 @@
 """Summarise an equal-compute results folder: ``report.md``, ``table.rst`` and curves.
 
-Usage: ``python -m benchmarks.compute_report RESULTS_DIR [--reference skhpo-bayes]``
-(``benchmarks.compute`` calls it at the end of a run).
+Usage: ``python -m benchmarks.compute_report RESULTS_DIR [--reference skhpo-bayes]
+[--merge DIR ...]`` (``benchmarks.compute`` calls it at the end of a run; with
+``--merge``, the folders are first merged into ``RESULTS_DIR`` as
+``benchmarks.merge`` does).
 
 Budgets are fractions of the reference run's fit CPU (by default the unraced
 ``skhpo-bayes`` at ``n_iter`` candidates) on the same problem and seed. A run's
@@ -296,7 +298,18 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.compute_report")
     parser.add_argument("folder", type=Path)
     parser.add_argument("--reference", default=REFERENCE)
+    parser.add_argument(
+        "--merge",
+        nargs="+",
+        type=Path,
+        metavar="DIR",
+        help="first merge these result folders into FOLDER (a later one's runs win)",
+    )
     args = parser.parse_args(argv)
+    if args.merge:
+        from .merge import merge
+
+        merge(args.folder, args.merge, report=lambda out: write_report(out, args.reference))
     print(write_report(args.folder, args.reference), file=sys.stderr)
 
 
