@@ -8,8 +8,9 @@ Usage: ``python -m benchmarks.compute_report RESULTS_DIR [--reference skhpo-baye
 Budgets are fractions of the reference run's fit CPU (by default the unraced
 ``skhpo-bayes`` at ``n_iter`` candidates) on the same problem and seed. A run's
 score at a budget is its incumbent's full-CV score once that much CPU was
-charged. Normalized score: 0 = median over seeds of ``sklearn-random``'s score at
-the same budget, 100 = the best score any run found on the problem. "Reach" is
+charged. Normalized score, one scale per problem: 0 = median over seeds of
+``sklearn-random``'s score at 25 % of the budget, 100 = the best score any run
+found on the problem. "Reach" is
 the CPU a run needed to get within one standard error (of the fold scores) of
 the final best score of the unraced search it is compared with, as a share of
 that search's CPU.
@@ -96,13 +97,23 @@ def summarise(records: list[dict], reference: str = REFERENCE) -> list[dict]:
             row[name] = reach(r["curve"], target) / against["total_cpu"]
         out.append(row)
     for (problem,), group in metrics.group(out, "problem").items():
-        for b in BUDGETS:
-            base = [g[f"score@{b}"] for g in group if g["method"] == BASELINE]
-            zero = float(np.nanmedian(base)) if base else float("nan")
-            span = hundred[problem] - zero
-            for g in group:
+        zero = _zero(group)
+        span = hundred[problem] - zero
+        for g in group:
+            for b in BUDGETS:
                 g[f"norm@{b}"] = 100 * (g[f"score@{b}"] - zero) / span if span > 0 else np.nan
     return out
+
+
+def _zero(group: list[dict]) -> float:
+    """The 0 of a problem's normalized score: ``sklearn-random``'s median at the smallest budget.
+
+    One scale per problem for every budget (curves stay comparable along the
+    CPU axis); at the largest budget random search may already have found the
+    best of a small grid, which would leave no span there.
+    """
+    base = [g[f"score@{BUDGETS[0]}"] for g in group if g["method"] == BASELINE]
+    return float(np.nanmedian(base)) if base else float("nan")
 
 
 def _methods(rows: list[dict]) -> list[str]:
@@ -199,11 +210,7 @@ def curves_figure(records: list[dict], rows: list[dict], path: Path, reference: 
         for ax, problem in zip(axes.flat, problems):
             seeds = sorted({r["seed"] for r in rows if r["problem"] == problem})
             refs = {s: ok[problem, reference, s]["total_cpu"] for s in seeds}
-            base = np.array([
-                [score_at(ok[problem, BASELINE, s]["curve"], f * refs[s]) for f in grid]
-                for s in seeds if (problem, BASELINE, s) in ok
-            ])  # fmt: skip
-            zero = np.nanmedian(base, axis=0) if len(base) else np.zeros_like(grid)
+            zero = _zero([g for g in rows if g["problem"] == problem])
             hundred = max(sc for (p, _, _), r in ok.items() if p == problem for _, sc in r["curve"])
             for method in _methods(rows):
                 runs = [ok[problem, method, s] for s in seeds if (problem, method, s) in ok]
