@@ -165,6 +165,7 @@ def run_one(
         n_rows=len(rows),
         n_fits=len(ledger.costs),
         n_pruned=sum(r.pruned for r in rows),
+        pruned_params=[r.params for r in rows if r.pruned],
         cache_hits=ledger.hits,
         cache_misses=ledger.misses,
         real_cpu=ledger.real_cpu,

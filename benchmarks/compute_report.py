@@ -71,8 +71,10 @@ def summarise(records: list[dict], reference: str = REFERENCE) -> list[dict]:
     of :data:`BUDGETS`, ``reach_ref`` (share of the reference's CPU to reach its
     final best within one standard error), ``reach_own`` (the same against the
     method's own unraced search, when it has one), ``cpu_share`` (CPU spent
-    over the reference's), ``pruned_best`` (whether the final best of its
-    unraced search was pruned here).
+    over the reference's); against the method's own unraced search, when it has
+    one: ``pruned_best`` (whether that search's final best was pruned here) and
+    ``worse_final`` (whether this run's final best scores more than one standard
+    error below that search's).
     """
     ok = [r for r in records if r["status"] == "ok" and r.get("curve")]
     runs = {(r["problem"], r["method"], r["seed"]): r for r in ok}
@@ -95,6 +97,9 @@ def summarise(records: list[dict], reference: str = REFERENCE) -> list[dict]:
                 continue
             target = against["best"] - _standard_error(against["best_folds"])
             row[name] = reach(r["curve"], target) / against["total_cpu"]
+            if name == "reach_own":
+                row["pruned_best"] = against["best_params"] in r.get("pruned_params", [])
+                row["worse_final"] = r["best"] < target
         out.append(row)
     for (problem,), group in metrics.group(out, "problem").items():
         zero = _zero(group)
@@ -147,6 +152,24 @@ def summary_table(rows: list[dict], reference: str = REFERENCE) -> tuple[list[st
         ])  # fmt: skip
     order = {m: i for i, m in enumerate(SPECS)}
     return header, sorted(lines, key=lambda line: order.get(line[0], len(order)))
+
+
+def safety_table(rows: list[dict]) -> tuple[list[str], list[list]]:
+    """For methods compared with their own unraced search: how often they lost its best."""
+    header = ["method", "unraced", "pruned its best", "final best worse by > 1 SE", "either"]
+    lines = []
+    for (method,), group in metrics.group(rows, "method").items():
+        spec = SPECS.get(method)
+        paired = [g for g in group if "pruned_best" in g]
+        if spec is None or spec.unraced is None or not paired:
+            continue
+        pruned = sum(g["pruned_best"] for g in paired)
+        worse = sum(g["worse_final"] for g in paired)
+        either = sum(g["pruned_best"] or g["worse_final"] for g in paired)
+        n = len(paired)
+        lines.append([method, spec.unraced, f"{pruned}/{n}", f"{worse}/{n}",
+                      f"{either}/{n} ({100 * either / n:.0f}%)"])  # fmt: skip
+    return header, lines
 
 
 def per_problem_table(rows: list[dict], budget: float = 1.0) -> tuple[list[str], list[list]]:
@@ -263,6 +286,9 @@ def write_report(folder: Path, reference: str = REFERENCE) -> Path:
         "## Side by side (normalized score: mean over problems and seeds; CPU: median)",
         "",
         *markdown_table(header, lines),
+        "## Against the unraced search (racing / halving variants)",
+        "",
+        *markdown_table(*safety_table(rows)),
         f"## Normalized score at 100% of {reference}'s CPU, per problem",
         "",
         *markdown_table(p_header, p_lines),

@@ -110,3 +110,39 @@ def test_incumbent_curve_follows_completions_pruning_and_resources():
     # At the top resource (None), rows are their own full-data scores.
     rows = [Row({"a": 1}, [0.5, 0.7]), Row({"a": 3}, [0.6, 0.5])]
     assert incumbent_curve(rows, keys, costs, names, 100, None)[0] == [[3.0, 0.6]]
+
+
+def test_summary_measures_budgets_reach_and_lost_bests():
+    from benchmarks.compute_report import safety_table, summarise
+
+    def run(method, seed, curve, best_params, pruned=(), folds=(0.8, 0.8)):
+        return {"problem": "p", "method": method, "seed": seed, "status": "ok",
+                "curve": curve, "total_cpu": curve[-1][0], "best": curve[-1][1],
+                "best_folds": list(folds), "best_params": best_params,
+                "pruned_params": list(pruned),
+                "unraced": "skhpo-bayes" if method == "skhpo-bayes-raced" else None}  # fmt: skip
+
+    records = [
+        run("skhpo-bayes", 0, [[10.0, 0.5], [100.0, 0.8]], {"a": 1}),
+        run("sklearn-random", 0, [[20.0, 0.4], [100.0, 0.6]], {"a": 2}),
+        # Raced: reaches 0.8 at 40 s (40 % of the reference's CPU), never prunes a=1.
+        run("skhpo-bayes-raced", 0, [[5.0, 0.6], [40.0, 0.8]], {"a": 1}, pruned=[{"a": 3}]),
+        run("skhpo-bayes", 1, [[50.0, 0.9]], {"a": 1}, folds=(0.8, 1.0)),
+        run("sklearn-random", 1, [[30.0, 0.5]], {"a": 2}),
+        # Raced on seed 1: pruned the unraced best and ends more than 1 SE (0.1) below it.
+        run("skhpo-bayes-raced", 1, [[20.0, 0.7]], {"a": 4}, pruned=[{"a": 1}]),
+    ]
+    rows = {(r["method"], r["seed"]): r for r in summarise(records)}
+    raced = rows["skhpo-bayes-raced", 0]
+    assert raced["score@0.25"] == 0.6 and raced["score@0.5"] == 0.8
+    assert raced["reach_own"] == raced["reach_ref"] == 0.4 and raced["cpu_share"] == 0.4
+    assert not raced["pruned_best"] and not raced["worse_final"]
+    assert (
+        rows["skhpo-bayes-raced", 1]["pruned_best"] and rows["skhpo-bayes-raced", 1]["worse_final"]
+    )
+    assert rows["skhpo-bayes-raced", 1]["reach_own"] == np.inf
+    # One scale per problem: 0 = random's median at 25 % (0.4 and NaN -> 0.4), 100 = 0.9.
+    assert rows["skhpo-bayes", 1]["norm@1.0"] == pytest.approx(100.0)
+    assert rows["sklearn-random", 0]["norm@1.0"] == pytest.approx(40.0)
+    _, lines = safety_table(list(rows.values()))
+    assert lines == [["skhpo-bayes-raced", "skhpo-bayes", "1/2", "1/2", "1/2 (50%)"]]
