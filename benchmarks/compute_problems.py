@@ -75,7 +75,8 @@ class CostlyProblem:
         """``(X, y)`` with each row's id prepended to X, as the searches see them;
         registers the problem with :mod:`benchmarks.memo`."""
         X, y = _load(self.name)
-        memo.register(self.name, X, y, self.make_estimator, self.response, self.space)
+        folds = self.folds(X, y)
+        memo.register(self.name, X, y, self.make_estimator, self.response, self.space, folds)
         return np.column_stack([np.arange(len(X), dtype=float), X]), y
 
     def memo_estimator(self) -> memo._Memo:

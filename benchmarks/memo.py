@@ -5,7 +5,8 @@ or :class:`MemoRegressor` instead of the real estimator. The data it is given
 carries each row's id in column 0. ``fit`` looks up (problem, parameters, the
 exact ids of the training rows) in a cache on disk; on a miss it fits the real
 estimator on those rows (timed with :func:`time.process_time`, single-threaded),
-predicts every row it was not trained on (timed as well) and stores the
+predicts every row it was not trained on (timed as well; a fit on a subsample of
+a fold's training rows predicts that fold's test rows only) and stores the
 predictions with both CPU times. Hit or miss, ``fit`` then *charges* the recorded
 fit CPU to the process's :class:`Ledger`, and ``predict`` (``predict_proba``,
 ``decision_function``) charges the recorded prediction CPU pro rata of the rows
@@ -102,7 +103,7 @@ class Ledger:
 
 _LEDGER = Ledger(active=False)
 _CACHE_DIR: Path | None = None
-#: problem name -> (X, y, make_estimator, response, searched parameter names)
+#: problem name -> (X, y, make_estimator, response, searched parameter names, folds)
 _PROBLEMS: dict[str, tuple] = {}
 
 
@@ -111,9 +112,28 @@ def ledger() -> Ledger:
     return _LEDGER
 
 
-def register(name: str, X: np.ndarray, y: np.ndarray, make_estimator, response: str, names) -> None:
-    """Make problem ``name``'s full data and real estimator known to the memo estimators."""
-    _PROBLEMS[name] = (X, y, make_estimator, response, tuple(names))
+def register(
+    name: str, X: np.ndarray, y: np.ndarray, make_estimator, response: str, names, folds=()
+) -> None:
+    """Make problem ``name``'s full data, real estimator and CV folds known to the memo
+    estimators (the folds let a fit on a subsample of a fold predict that fold's test
+    rows only)."""
+    _PROBLEMS[name] = (X, y, make_estimator, response, tuple(names), list(folds))
+
+
+def _predicted_rows(problem: str, ids: np.ndarray) -> tuple[np.ndarray, str]:
+    """The rows a fit on ``ids`` predicts, and a tag for its cache key.
+
+    Every row it was not trained on, except for a fit on a strict subset of a
+    fold's training rows (successive halving's subsamples): that fold's test rows
+    only, which is all it will be asked (and much cheaper to predict).
+    """
+    X, folds = _PROBLEMS[problem][0], _PROBLEMS[problem][5]
+    within = [k for k, (train, _) in enumerate(folds) if len(ids) < len(train)
+              and np.isin(ids, train).all()]  # fmt: skip
+    if len(within) == 1:  # (a subsample within several folds' training rows: all rows)
+        return np.sort(folds[within[0]][1]), f"fold{within[0]}"
+    return np.setdiff1d(np.arange(len(X)), ids), ""
 
 
 @contextmanager
@@ -155,10 +175,9 @@ class _Entry:
     predict_cpu: float
 
 
-def _fit_for_real(problem: str, params: dict, ids: np.ndarray) -> _Entry:
-    X, y, make_estimator, response, _ = _PROBLEMS[problem]
+def _fit_for_real(problem: str, params: dict, ids: np.ndarray, rest: np.ndarray) -> _Entry:
+    X, y, make_estimator, response = _PROBLEMS[problem][:4]
     estimator = make_estimator().set_params(**params)
-    rest = np.setdiff1d(np.arange(len(X)), ids)
     start = time.process_time()
     estimator.fit(X[ids], y[ids])
     fitted = time.process_time()
@@ -167,10 +186,12 @@ def _fit_for_real(problem: str, params: dict, ids: np.ndarray) -> _Entry:
     return _Entry(np.asarray(out, dtype=np.float32), fitted - start, done - fitted)
 
 
-def _lookup(problem: str, params: dict, ids: np.ndarray) -> tuple[_Entry, bool]:
+def _lookup(
+    problem: str, params: dict, ids: np.ndarray, rest: np.ndarray, tag: str
+) -> tuple[_Entry, bool]:
     """The cached entry of this fit, fitting it first on a miss; and whether it was a hit."""
     names = _PROBLEMS[problem][4]
-    digest = hashlib.sha1(repr(param_key(params, names)).encode())
+    digest = hashlib.sha1((tag + repr(param_key(params, names))).encode())
     digest.update(np.ascontiguousarray(ids, dtype=np.int64).tobytes())
     path = Path(_CACHE_DIR or tempfile.gettempdir()) / problem / f"{digest.hexdigest()}.npz"
     if path.exists():
@@ -178,7 +199,7 @@ def _lookup(problem: str, params: dict, ids: np.ndarray) -> tuple[_Entry, bool]:
             return _Entry(
                 stored["response"], float(stored["fit_cpu"]), float(stored["predict_cpu"])
             ), True
-    entry = _fit_for_real(problem, params, ids)
+    entry = _fit_for_real(problem, params, ids, rest)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written to a temporary name then renamed: two workers may fit the same key.
     handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz")
@@ -201,7 +222,7 @@ class _Memo(BaseEstimator):
         self.params = params
 
     def get_params(self, deep: bool = True) -> dict:
-        _, _, make_estimator, _, names = _PROBLEMS[self.problem]
+        make_estimator, names = _PROBLEMS[self.problem][2], _PROBLEMS[self.problem][4]
         defaults = make_estimator().get_params()
         return {"problem": self.problem, **{n: self.params.get(n, defaults.get(n)) for n in names}}
 
@@ -225,7 +246,8 @@ class _Memo(BaseEstimator):
         real = self.get_params()
         del real["problem"]
         real = {k: v for k, v in real.items() if k in self.params}
-        entry, hit = _lookup(self.problem, real, ids)
+        rest, tag = _predicted_rows(self.problem, ids)
+        entry, hit = _lookup(self.problem, real, ids, rest, tag)
         if hit:
             ledger.hits += 1
         else:
@@ -233,7 +255,7 @@ class _Memo(BaseEstimator):
             ledger.real_cpu += entry.fit_cpu + entry.predict_cpu
         self.event_ = ledger.charge(param_key(real, _PROBLEMS[self.problem][4]), entry.fit_cpu)
         self.entry_ = entry
-        self.rest_ = np.setdiff1d(np.arange(len(_PROBLEMS[self.problem][0])), ids)
+        self.rest_ = rest
         self.n_features_in_ = np.asarray(X).shape[1]
         if isinstance(self, ClassifierMixin):
             self.classes_ = np.unique(y)
@@ -245,7 +267,7 @@ class _Memo(BaseEstimator):
         where = np.searchsorted(self.rest_, ids)
         where = np.minimum(where, len(self.rest_) - 1)
         if not np.array_equal(self.rest_[where], ids):
-            raise ValueError("the memo estimator predicts only rows it was not trained on")
+            raise ValueError("the memo estimator predicts only the rows it was not trained on")
         _LEDGER.add(self.event_, self.entry_.predict_cpu * len(ids) / max(len(self.rest_), 1))
         return self.entry_.response[where]
 
