@@ -248,7 +248,7 @@ def curves_figure(records: list[dict], rows: list[dict], path: Path, reference: 
             ax.set_title(problem)
             ax.set_xlabel(f"fit CPU, % of {reference}'s (n_iter candidates)")
             ax.set_ylabel("normalized score (mean over seeds)")
-            ax.set_ylim(bottom=-100)
+            ax.set_ylim(-100, 110)  # below -100: far behind; the early budgets of a few runs
             ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(problems) :]:
         ax.axis("off")
