@@ -202,13 +202,34 @@ def _n_iter(spec: Spec, ctx: Context) -> int:
     return min(spec.n_iter_factor * ctx.n_iter, ctx.problem.grid_size)
 
 
+class UniformChoice:
+    """One of ``values``, uniformly, through ``rvs`` (as a scipy distribution).
+
+    Given only lists, ``RandomizedSearchCV`` samples the grid without replacement,
+    and once ``n_iter`` nears the grid's size its candidates come nearly in grid
+    order, the same for every seed; an ``rvs`` makes it draw every parameter
+    independently (with replacement), in a random order.
+    """
+
+    def __init__(self, values: tuple) -> None:
+        self.values = list(values)
+
+    def rvs(self, random_state: Any = None) -> Any:
+        rng = (
+            np.random.RandomState(random_state)
+            if not hasattr(random_state, "randint")
+            else random_state
+        )
+        return self.values[rng.randint(len(self.values))]
+
+
 def _run_sklearn_random(spec: Spec, ctx: Context) -> tuple[list[Row], dict]:
     from sklearn.model_selection import RandomizedSearchCV
 
     n_iter = _n_iter(spec, ctx)
     search = RandomizedSearchCV(
         ctx.problem.memo_estimator(),
-        spaces.to_sklearn(ctx.problem.space),
+        {name: UniformChoice(c.values) for name, c in ctx.problem.space.items()},
         n_iter=n_iter,
         random_state=ctx.seed,
         **ctx.common(),

@@ -146,3 +146,19 @@ def test_summary_measures_budgets_reach_and_lost_bests():
     assert rows["sklearn-random", 0]["norm@1.0"] == pytest.approx(40.0)
     _, lines = safety_table(list(rows.values()))
     assert lines == [["skhpo-bayes-raced", "skhpo-bayes", "1/2", "1/2", "1/2 (50%)"]]
+
+
+def test_random_search_order_depends_on_the_seed_even_over_the_whole_grid(tmp_path):
+    # Given only lists, RandomizedSearchCV samples without replacement: at n_iter
+    # near the grid's size, nearly in grid order for every seed.
+    from benchmarks.compute_methods import Context, run_method
+
+    X, y = TINY.data()
+    orders = []
+    for seed in (0, 1):
+        ctx = Context(TINY, X, y, TINY.folds(X, y), seed, n_iter=TINY.grid_size)
+        with memo.accounting(tmp_path):
+            rows, config = run_method(SPECS["sklearn-random"], ctx)
+        assert config["n_iter"] == TINY.grid_size == len(rows)
+        orders.append([memo.param_key(r.params, TINY.space) for r in rows[:6]])
+    assert orders[0] != orders[1]
