@@ -141,9 +141,9 @@ def test_summary_measures_budgets_reach_and_lost_bests():
         rows["skhpo-bayes-raced", 1]["pruned_best"] and rows["skhpo-bayes-raced", 1]["worse_final"]
     )
     assert rows["skhpo-bayes-raced", 1]["reach_own"] == np.inf
-    # One scale per problem: 0 = random's median at 25 % (0.4 and NaN -> 0.4), 100 = 0.9.
+    # One scale per problem: 0 = the median first score (0.55), 100 = the best (0.9).
     assert rows["skhpo-bayes", 1]["norm@1.0"] == pytest.approx(100.0)
-    assert rows["sklearn-random", 0]["norm@1.0"] == pytest.approx(40.0)
+    assert rows["sklearn-random", 0]["norm@1.0"] == pytest.approx(100 * 0.05 / 0.35)
     _, lines = safety_table(list(rows.values()))
     assert lines == [["skhpo-bayes-raced", "skhpo-bayes", "1/2", "1/2", "1/2 (50%)"]]
 
