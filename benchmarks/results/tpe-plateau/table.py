@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # the repository
-from benchmarks.metrics import add_normalized_scores  # noqa: E402
+from benchmarks.metrics import add_normalized_scores
 
 
 def load(arguments: list[str]) -> list[dict]:
