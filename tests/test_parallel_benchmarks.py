@@ -204,6 +204,7 @@ def test_a_memory_run_in_a_fresh_process():
     assert record["peak"]["processes"] == 1
 
 
+@pytest.mark.slow
 def test_memory_writes_json_and_report(tmp_path, memory_records):
     results = {
         "config": {"mb": 2, "n_jobs": 2, "n_iter": 4, "repeats": 1, "methods": list(METHODS)},
