@@ -17,7 +17,7 @@ from ._resources import check_resource_options
 from .space import SearchSpace
 
 __all__ = [
-    "callback_list", "check_loop_options", "check_param_names", "encode_initial",
+    "callback_list", "check_loop_options", "check_param_names", "encode_initial", "entropy",
     "metric_names", "optimised_metric", "seeds", "warn_about_n_iter",
 ]  # fmt: skip
 
@@ -148,7 +148,7 @@ def encode_initial(space: SearchSpace, initial_params: Any) -> tuple[np.ndarray,
     return X[unique], [initial_params[i] for i in unique]
 
 
-def _entropy(random_state: Any) -> int | None:
+def entropy(random_state: Any) -> int | None:
     """A seed for numpy's SeedSequence from sklearn's ``random_state`` conventions."""
     if random_state is None or isinstance(random_state, (int, np.integer)):
         return None if random_state is None else int(random_state)
@@ -168,7 +168,7 @@ def metric_names(results: dict) -> list[str]:
 
 def seeds(random_state: Any) -> tuple[np.random.SeedSequence, np.random.SeedSequence]:
     """Independent seeds of the strategy and of the loop's random fill-ins."""
-    strategy_seed, fill_seed = np.random.SeedSequence(_entropy(random_state)).spawn(2)
+    strategy_seed, fill_seed = np.random.SeedSequence(entropy(random_state)).spawn(2)
     return strategy_seed, fill_seed
 
 
