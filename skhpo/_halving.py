@@ -31,8 +31,7 @@ from sklearn.exceptions import FitFailedWarning
 
 from ._compat import is_all_fits_failed_error
 from ._evaluation import BatchOutcome, CrossValidationEvaluator
-from ._inputs import entropy
-from ._inputs import metric_names, optimised_metric
+from ._inputs import entropy, metric_names, optimised_metric
 from ._loop import SearchRun
 from ._resources import ResourceLadder, SubsampledSplits, resource_ladder
 from ._seam import BATCH_KEY
