@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
 import sys
 import time
 import warnings
@@ -45,8 +44,9 @@ from skhpo.exceptions import BestAtBoundWarning
 from . import memo
 from .compute_methods import SPECS, Context, Row, check_available, missing_option, run_method
 from .compute_problems import COMPUTE_PROBLEMS, DEFAULT_PROBLEMS, CostlyProblem, get_compute_problem
-from .environment import machine, revision, versions
-from .experiment import _reason, jsonable
+from .environment import revision
+from .experiment import failure_reason
+from .harness import command_string, jsonable, output_folder, run_meta
 
 __all__ = ["incumbent_curve", "main", "run_group"]
 
@@ -150,7 +150,7 @@ def run_one(
         try:
             rows, config = run_method(spec, ctx)
         except Exception as exc:  # noqa: BLE001 - a crashing search is a result to report
-            return {**record, "status": "error", "reason": _reason(exc)}
+            return {**record, "status": "error", "reason": failure_reason(exc)}
     top = float(config.pop("top_resource", len(X)))
     points, best_folds, best_params = incumbent_curve(
         rows, ledger.keys, ledger.costs, problem.space, top,
@@ -238,11 +238,11 @@ def main(argv: list[str] | None = None) -> Path:
             print(f"not run (option missing here): {', '.join(skipped)}", file=sys.stderr)
     problems = args.problems or DEFAULT_PROBLEMS
     stamp = datetime.now(timezone.utc)
-    out = args.out or RESULTS_DIR / f"compute-{stamp:%Y%m%d-%H%M%S}"
+    out = output_folder("compute", args.out, stamp)
     out.mkdir(parents=True, exist_ok=True)
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     tasks = [(p, s) for s in seeds for p in problems]  # seed-major: workers take different problems
-    command = "python -m benchmarks.compute " + shlex.join(sys.argv[1:] if argv is None else argv)
+    command = command_string("benchmarks.compute", argv)
     print(f"{command}: {len(tasks)} jobs on {args.jobs} workers -> {out}", file=sys.stderr)
     git_revision = revision()
     start = time.perf_counter()
@@ -262,17 +262,12 @@ def main(argv: list[str] | None = None) -> Path:
                 file=sys.stderr,
             )
     meta = {
-        "command": command,
+        **run_meta(command, stamp, time.perf_counter() - start, git_revision),
         "mode": "compute",
-        "started": stamp.isoformat(timespec="seconds"),
-        "wall_time": time.perf_counter() - start,
         "jobs": args.jobs,
         "seeds": args.seeds,
         "n_iter": args.n_iter,
         "cap": args.cap,
-        "machine": machine(),
-        "versions": versions(),
-        "revision": git_revision,
     }
     (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     if not args.no_report:

@@ -25,7 +25,7 @@ from .harness import jsonable
 from .methods import Method, Setting, Skip, get_method, quiet_warnings
 from .problems import Problem, get_problem
 
-__all__ = ["MEASURED", "STATUSES", "run_group", "run_one"]
+__all__ = ["MEASURED", "STATUSES", "failure_reason", "run_group", "run_one"]
 
 #: Possible ``status`` of a record.
 STATUSES = ("ok", "not built yet", "unavailable", "skipped", "error")
@@ -36,7 +36,7 @@ MEASURED = (
 )  # fmt: skip
 
 
-def _reason(exc: BaseException) -> str:
+def failure_reason(exc: BaseException) -> str:
     lines = [line for line in str(exc).strip().splitlines() if line.strip()]
     return f"{type(exc).__name__}: {lines[0] if lines else ''}"[:300]
 
@@ -156,9 +156,9 @@ def run_one(
             record.update(status="skipped", reason=str(exc))
         except NotImplementedError as exc:
             status = "not built yet" if meth.skhpo else "error"
-            record.update(status=status, reason=_reason(exc))
+            record.update(status=status, reason=failure_reason(exc))
         except Exception as exc:  # noqa: BLE001 - a crashing search is a result to report
-            record.update(status="error", reason=_reason(exc))
+            record.update(status="error", reason=failure_reason(exc))
     record["versions"] = versions()
     return jsonable(record)
 

@@ -238,8 +238,14 @@ def command_string(module: str, argv: Sequence[str] | None) -> str:
     return f"python -m {module} " + shlex.join(sys.argv[1:] if argv is None else argv)
 
 
-def run_meta(command: str, started: datetime, wall_time: float) -> dict:
-    """Command, start, wall time, machine, versions and checkout of a run."""
+def run_meta(
+    command: str, started: datetime, wall_time: float, git_revision: str | None = None
+) -> dict:
+    """Command, start, wall time, machine, versions and checkout of a run.
+
+    ``git_revision``: the checkout read when the run started (the code that ran);
+    None reads it now.
+    """
     found = versions()
     try:
         found = {**found, "threadpoolctl": metadata.version("threadpoolctl")}
@@ -251,7 +257,7 @@ def run_meta(command: str, started: datetime, wall_time: float) -> dict:
         "wall_time": wall_time,
         "machine": machine(),
         "versions": {k: v for k, v in found.items() if v},
-        "revision": revision(),
+        "revision": revision() if git_revision is None else git_revision,
     }
 
 

@@ -264,49 +264,41 @@ _TREE_FRACTIONS = {
 }
 
 
-def _plateau(name: str, description: str, make: Callable, load: Callable, **kwargs: Any) -> Problem:
-    return Problem(name, description, make, dict(_TREE_FRACTIONS), load, **kwargs)
+#: Data sets of the plateau problems: loader, and whether it is a classification.
+_PLATEAU_DATA = {
+    "breast-cancer": (datasets.load_breast_cancer, True),
+    "wine": (datasets.load_wine, True),
+    "digits": (datasets.load_digits, True),
+    "diabetes": (datasets.load_diabetes, False),
+}
+#: The plateau models: a decision tree, and a random forest of 10 trees.
+_PLATEAU_MODELS = {
+    "dt": ("DecisionTree", DecisionTreeClassifier, DecisionTreeRegressor, {}),
+    "rf": ("RandomForest (10 trees)", RandomForestClassifier, RandomForestRegressor,
+           {"n_estimators": 10}),
+}  # fmt: skip
+
+
+def _plateau(model: str, data: str) -> Problem:
+    """``<model>-frac-<data>``: the model over Bayesmark's fractional tree space."""
+    label, classifier, regressor, options = _PLATEAU_MODELS[model]
+    loader, classification = _PLATEAU_DATA[data]
+    estimator = classifier if classification else regressor
+    metric = "accuracy" if classification else "R2"
+    return Problem(
+        f"{model}-frac-{data}",
+        f"{label} on {data.replace('-', '_')}, {metric}: Bayesmark's fractional tree space "
+        "(plateaus)",
+        partial(estimator, random_state=0, **options),
+        dict(_TREE_FRACTIONS),
+        partial(_xy, loader),
+        classification=classification,
+    )
 
 
 _PLATEAU = [
-    _plateau(
-        "dt-frac-breast-cancer",
-        "DecisionTree on breast_cancer, accuracy: Bayesmark's fractional tree space (plateaus)",
-        lambda: DecisionTreeClassifier(random_state=0),
-        partial(_xy, datasets.load_breast_cancer),
-    ),
-    _plateau(
-        "dt-frac-wine",
-        "DecisionTree on wine, accuracy: Bayesmark's fractional tree space (plateaus)",
-        lambda: DecisionTreeClassifier(random_state=0),
-        partial(_xy, datasets.load_wine),
-    ),
-    _plateau(
-        "dt-frac-digits",
-        "DecisionTree on digits, accuracy: Bayesmark's fractional tree space (plateaus)",
-        lambda: DecisionTreeClassifier(random_state=0),
-        partial(_xy, datasets.load_digits),
-    ),
-    _plateau(
-        "dt-frac-diabetes",
-        "DecisionTreeRegressor on diabetes, R2: Bayesmark's fractional tree space (plateaus)",
-        lambda: DecisionTreeRegressor(random_state=0),
-        partial(_xy, datasets.load_diabetes),
-        classification=False,
-    ),
-    _plateau(
-        "rf-frac-breast-cancer",
-        "RandomForest (10 trees) on breast_cancer, accuracy: Bayesmark's fractional space",
-        lambda: RandomForestClassifier(n_estimators=10, random_state=0),
-        partial(_xy, datasets.load_breast_cancer),
-    ),
-    _plateau(
-        "rf-frac-diabetes",
-        "RandomForestRegressor (10 trees) on diabetes, R2: Bayesmark's fractional space",
-        lambda: RandomForestRegressor(n_estimators=10, random_state=0),
-        partial(_xy, datasets.load_diabetes),
-        classification=False,
-    ),
+    *(_plateau("dt", data) for data in _PLATEAU_DATA),
+    *(_plateau("rf", data) for data in ("breast-cancer", "diabetes")),
 ]
 
 _UNIT = FloatRange(0.0, 1.0)

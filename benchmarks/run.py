@@ -26,9 +26,9 @@ from pathlib import Path
 
 from joblib import Parallel, delayed
 
-from .environment import machine, revision, versions
+from .environment import revision
 from .experiment import run_group
-from .harness import command_string, output_folder
+from .harness import command_string, output_folder, run_meta
 from .methods import METHODS
 from .problems import PROBLEMS, QUICK_PROBLEMS, SCALING_PROBLEM
 
@@ -162,16 +162,11 @@ def main(argv: list[str] | None = None) -> Path:
                 file=sys.stderr,
             )
     meta = {
-        "command": command,
+        **run_meta(command, stamp, time.perf_counter() - start, git_revision),
         "mode": args.mode,
-        "started": stamp.isoformat(timespec="seconds"),
-        "wall_time": time.perf_counter() - start,
         "jobs": args.jobs,
         "seeds": args.seeds if args.seeds is not None else mode.seeds,
         "scaling_caps": SCALING_CAPS if mode.scaling else {},
-        "machine": machine(),
-        "versions": versions(),
-        "revision": git_revision,
     }
     (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     if not args.no_report:

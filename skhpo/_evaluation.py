@@ -20,7 +20,9 @@ from ._compat import is_all_fits_failed_error
 from ._inputs import metric_names, optimised_metric
 from ._seam import BATCH_KEY, FitSeam, TaskContext
 
-__all__ = ["BatchOutcome", "CrossValidationEvaluator", "FixedSplits", "mean_and_std"]
+__all__ = [
+    "BatchOutcome", "CrossValidationEvaluator", "FixedSplits", "fold_score", "mean_and_std",
+]  # fmt: skip
 
 
 class BatchOutcome(NamedTuple):
@@ -207,8 +209,12 @@ class CrossValidationEvaluator:
 def mean_and_std(splits: list[list[dict]], metric: str) -> tuple[np.ndarray, np.ndarray]:
     """Mean and std over folds of ``metric``'s test scores, per candidate."""
     scores = np.array(
-        [[s["test_scores"][metric] if isinstance(s["test_scores"], dict) else s["test_scores"]
-          for s in candidate] for candidate in splits],
+        [[fold_score(s["test_scores"], metric) for s in candidate] for candidate in splits],
         dtype=float,
-    )  # fmt: skip
+    )
     return scores.mean(axis=1), scores.std(axis=1)
+
+
+def fold_score(test_scores: Any, metric: str) -> float:
+    """``metric``'s score in one fold's ``test_scores`` (a dict with several metrics)."""
+    return float(test_scores[metric] if isinstance(test_scores, dict) else test_scores)

@@ -34,22 +34,11 @@ from ._evaluation import BatchOutcome, CrossValidationEvaluator
 from ._inputs import entropy, metric_names, optimised_metric
 from ._loop import SearchRun
 from ._resources import ResourceLadder, SubsampledSplits, resource_ladder
-from ._seam import BATCH_KEY
+from ._seam import BATCH_KEY, ITER_KEY, RESOURCES_KEY
 from .strategies import fitness
 
-__all__ = ["HalvingRun", "RungStrategies", "Rungs", "best_at_top_rung"]
+__all__ = ["HalvingRun", "RungStrategies", "Rungs"]
 
-#: The ``cv_results_`` columns of a halving search, as scikit-learn names them.
-ITER_KEY, RESOURCES_KEY = "iter", "n_resources"
-
-
-def best_at_top_rung(results: dict, metric: str) -> int:
-    """The best-ranked row of the highest rung in ``results`` (the full resource
-    unless the search was interrupted before reaching it)."""
-    iters = np.asarray(results[ITER_KEY])
-    rows = np.flatnonzero(iters == iters.max())
-    ranks = np.asarray(results[f"rank_test_{metric}"])[rows]
-    return int(rows[np.argmin(ranks)])
 
 
 class Rungs:

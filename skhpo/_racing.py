@@ -36,17 +36,15 @@ from ._compat import (
     is_all_fits_failed_error,
     warn_or_raise_about_fit_failures,
 )  # fmt: skip
-from ._evaluation import BatchOutcome, CrossValidationEvaluator
+from ._evaluation import BatchOutcome, CrossValidationEvaluator, fold_score
 from ._inputs import optimised_metric
-from ._seam import TaskContext
+from ._seam import PRUNED_KEY, TaskContext
 
 __all__ = [
-    "PRUNED_KEY", "RacingEvaluator", "check_racing", "format_raced", "racing_confidence",
+    "RacingEvaluator", "check_racing", "format_raced", "racing_confidence",
     "stage_ends", "worse_than_reference",
 ]  # fmt: skip
 
-#: Name of the ``cv_results_`` column telling which candidates were stopped early.
-PRUNED_KEY = "pruned"
 #: The confidence ``racing=True`` means (API.md).
 DEFAULT_CONFIDENCE = 0.95
 _NON_FINITE = "One or more of the .* scores are non-finite"
@@ -192,7 +190,7 @@ class RacingEvaluator(CrossValidationEvaluator):
                 insert_error_scores(fitted, self.search.error_score)
             for (c, f), result in zip(pairs, fitted):
                 out[c][f] = result
-                scores[c, f] = _score(result["test_scores"], self._metric(result))
+                scores[c, f] = fold_score(result["test_scores"], self._metric(result))
             if end < k:
                 alive &= ~worse_than_reference(scores[:, :end], reference[:end], self.confidence)
             start = end
@@ -262,9 +260,8 @@ class RacingEvaluator(CrossValidationEvaluator):
     # -- the reference --------------------------------------------------------------------
     def _fold_scores(self, splits: list[list[dict]]) -> np.ndarray:
         """The optimised metric's test score of every fold, shape (n_candidates, n_splits)."""
-        return np.array(
-            [[_score(s["test_scores"], self._metric(s)) for s in c] for c in splits], dtype=float
-        ).reshape(len(splits), -1)
+        scores = [[fold_score(s["test_scores"], self._metric(s)) for s in c] for c in splits]
+        return np.array(scores, dtype=float).reshape(len(splits), -1)
 
     def _metric(self, split: dict) -> str:
         """The optimised metric, learnt from a result for a callable ``scoring`` (its
@@ -311,10 +308,6 @@ def told_scores(
         adjusted = reference.mean() - (ref_on_fitted - partial)
         y = np.where(fitted.all(axis=1), y, adjusted)
     return y, y_std
-
-
-def _score(test_scores: Any, metric: str) -> float:
-    return float(test_scores[metric] if isinstance(test_scores, dict) else test_scores)
 
 
 def _unfitted(template: dict) -> dict:

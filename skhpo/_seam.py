@@ -30,10 +30,17 @@ import numpy as np
 
 from ._compat import fit_locals
 
-__all__ = ["BATCH_KEY", "SEAM_ATTRIBUTE", "FitSeam", "TaskContext", "splice_rows", "without_batch"]
+__all__ = [
+    "BATCH_KEY", "ITER_KEY", "PRUNED_KEY", "RESOURCES_KEY", "SEAM_ATTRIBUTE", "FitSeam",
+    "TaskContext", "splice_rows", "without_batch",
+]  # fmt: skip
 
 #: Name of the ``cv_results_`` column telling which batch evaluated each row.
 BATCH_KEY = "batch"
+#: ``cv_results_`` columns of fold racing (rows stopped early) and successive halving
+#: (the rung and its resource, named as scikit-learn's halving searches name them).
+PRUNED_KEY = "pruned"
+ITER_KEY, RESOURCES_KEY = "iter", "n_resources"
 #: The one attribute a fit sets on the search: its :class:`FitSeam`.
 SEAM_ATTRIBUTE = "_fit_seam"
 

@@ -23,6 +23,7 @@ import numpy as np
 from ._bo.gp import GaussianProcess
 from ._bo.inputs import GPInputs
 from ._compat import sklearn_select_best_index
+from ._seam import PRUNED_KEY, RESOURCES_KEY
 from .defaults._resolve import resolve_space
 from .space import SearchSpace
 
@@ -46,10 +47,10 @@ def eligible_rows(results: dict, metric: str) -> np.ndarray:
     (successive halving); either column is read only when present.
     """
     ok = np.isfinite(fold_scores(results, metric)).all(axis=1)
-    if "pruned" in results:
-        ok &= ~np.asarray(results["pruned"], dtype=bool)
-    if "n_resources" in results:
-        n_resources = np.asarray(results["n_resources"], dtype=float)
+    if PRUNED_KEY in results:
+        ok &= ~np.asarray(results[PRUNED_KEY], dtype=bool)
+    if RESOURCES_KEY in results:
+        n_resources = np.asarray(results[RESOURCES_KEY], dtype=float)
         ok &= n_resources == np.nanmax(n_resources)
     return ok
 
