@@ -458,7 +458,9 @@ class AskTellSearchCV(BaseSearchCV):
     For peers that are not scikit-learn searches: each of ``n_iter`` rounds asks
     ``make_optimizer()`` for one parameter dict, cross-validates it through
     ``BaseSearchCV`` (same folds, scoring, ``error_score`` and refit as every other
-    method) and tells the optimiser its mean CV score (NaN when every fold failed).
+    method) and tells the optimiser its mean CV score. A candidate whose every fold
+    failed is told NaN and has no row: scikit-learn keeps no row of a call whose
+    every fit failed.
     """
 
     def __init__(
@@ -483,8 +485,15 @@ class AskTellSearchCV(BaseSearchCV):
         optimizer = self.make_optimizer()
         for _ in range(self.n_iter):
             params = optimizer.ask()
-            results = evaluate_candidates([params])
-            optimizer.tell(float(results["mean_test_score"][-1]))
+            try:
+                score = float(evaluate_candidates([params])["mean_test_score"][-1])
+            except ValueError as exc:
+                # scikit-learn raises when every fit of a call failed, and keeps no row of
+                # it: the optimiser is told NaN and the search goes on.
+                if not str(exc).lstrip().startswith("All the") or "fits failed" not in str(exc):
+                    raise
+                score = float("nan")
+            optimizer.tell(score)
 
 
 class _Labels:
