@@ -15,10 +15,13 @@ import math
 import random
 import warnings
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from sklearn.base import is_classifier
+from sklearn.model_selection._search import BaseSearchCV
 
 from skhpo.utils import all_searches
 
@@ -164,6 +167,9 @@ class Method:
         re-scored with full CV on the shared folds before comparing.
     cached_duplicates : bool
         Whether a repeated candidate gets a row without being evaluated again.
+    on_request : bool
+        Run only when named in ``--methods`` (the Gaussian-process peers, whose
+        optimiser alone costs up to seconds per candidate).
     """
 
     name: str
@@ -172,6 +178,7 @@ class Method:
     skhpo: bool = False
     multi_fidelity: bool = False
     cached_duplicates: bool = False
+    on_request: bool = False
 
     def unavailable(self) -> str | None:
         """Why the method cannot run here, or None if it can."""
@@ -391,20 +398,29 @@ class SkoptSearch(Method):
 # -- Optuna ----------------------------------------------------------------------------------
 @dataclass
 class OptunaSearch(Method):
-    """optuna-integration's ``OptunaSearchCV`` with a seeded ``TPESampler``.
+    """optuna-integration's ``OptunaSearchCV`` with a seeded sampler.
 
-    ``multivariate=False`` is the classic independent TPE; ``multivariate=True``
-    is what ``TPESampler()`` does by default since Optuna 5. A conditional space
-    is flattened (:func:`benchmarks.spaces.flatten`).
+    ``TPESampler``: ``multivariate=False`` is the classic independent TPE;
+    ``multivariate=True`` is what ``TPESampler()`` does by default since Optuna 5.
+    ``gp=True``: ``GPSampler`` (Optuna's Gaussian-process Bayesian optimisation,
+    which needs PyTorch) with its defaults. A conditional space is flattened
+    (:func:`benchmarks.spaces.flatten`).
     """
 
     multivariate: bool = False
+    gp: bool = False
 
     def build(self, setting: Setting) -> tuple[Any, dict]:
         import optuna
         from optuna_integration import OptunaSearchCV
 
-        sampler = optuna.samplers.TPESampler(seed=setting.seed, multivariate=self.multivariate)
+        if self.gp:
+            _single_threaded_torch()
+            sampler = optuna.samplers.GPSampler(seed=setting.seed)
+            described = "GPSampler()"
+        else:
+            sampler = optuna.samplers.TPESampler(seed=setting.seed, multivariate=self.multivariate)
+            described = f"TPESampler(multivariate={self.multivariate})"
         study = optuna.create_study(direction="maximize", sampler=sampler)
         search = OptunaSearchCV(
             setting.problem.make_estimator(),
@@ -414,7 +430,7 @@ class OptunaSearch(Method):
             random_state=setting.seed,
             **setting.common(),
         )
-        return search, {"sampler": f"TPESampler(multivariate={self.multivariate})"}
+        return search, {"sampler": described}
 
     def trace(self, search: Any) -> Trace:
         # OptunaSearchCV.cv_results_ has no "params": read the trials, in order.
@@ -426,6 +442,196 @@ class OptunaSearch(Method):
             for t in trials
         ]
         return trace_from_rows(scores, [t.params for t in trials], times)
+
+
+# -- ask-and-tell peers (HEBO, SMAC3) -----------------------------------------------------------
+def _single_threaded_torch() -> None:
+    """One PyTorch thread, as every other method runs (threadpoolctl does not reach it)."""
+    import torch
+
+    torch.set_num_threads(1)
+
+
+class AskTellSearchCV(BaseSearchCV):
+    """scikit-learn's ``BaseSearchCV`` driven by an ask-and-tell optimiser.
+
+    For peers that are not scikit-learn searches: each of ``n_iter`` rounds asks
+    ``make_optimizer()`` for one parameter dict, cross-validates it through
+    ``BaseSearchCV`` (same folds, scoring, ``error_score`` and refit as every other
+    method) and tells the optimiser its mean CV score. A candidate whose every fold
+    failed is told NaN and has no row: scikit-learn keeps no row of a call whose
+    every fit failed.
+    """
+
+    def __init__(
+        self,
+        estimator: Any,
+        make_optimizer: Any,
+        n_iter: int,
+        *,
+        scoring: Any = None,
+        n_jobs: int | None = None,
+        refit: bool = True,
+        cv: Any = None,
+        error_score: Any = np.nan,
+    ) -> None:
+        super().__init__(
+            estimator, scoring=scoring, n_jobs=n_jobs, refit=refit, cv=cv, error_score=error_score
+        )
+        self.make_optimizer = make_optimizer
+        self.n_iter = n_iter
+
+    def _run_search(self, evaluate_candidates: Any) -> None:
+        optimizer = self.make_optimizer()
+        for _ in range(self.n_iter):
+            params = optimizer.ask()
+            try:
+                score = float(evaluate_candidates([params])["mean_test_score"][-1])
+            except ValueError as exc:
+                # scikit-learn raises when every fit of a call failed, and keeps no row of
+                # it: the optimiser is told NaN and the search goes on.
+                if not str(exc).lstrip().startswith("All the") or "fits failed" not in str(exc):
+                    raise
+                score = float("nan")
+            optimizer.tell(score)
+
+
+class _Labels:
+    """Choices as string labels (peers that want strings) and back to their values."""
+
+    def __init__(self, space: dict) -> None:
+        self.values = {n: p.values for n, p in space.items() if isinstance(p, spaces.Choice)}
+
+    def labels(self, name: str) -> list[str]:
+        return [str(i) for i in range(len(self.values[name]))]
+
+    def decode(self, params: dict) -> dict:
+        """Python values of a peer's parameter dict (numpy scalars and labels undone)."""
+        out = {}
+        for name, value in params.items():
+            value = value.item() if isinstance(value, np.generic) else value
+            out[name] = self.values[name][int(value)] if name in self.values else value
+        return out
+
+
+def _loss(score: float, losses: list[float]) -> float:
+    """A minimiser's loss for a CV score: a failed fit counts as the worst loss so far."""
+    if np.isfinite(score):
+        return -score
+    return max(losses) if losses else 0.0
+
+
+#: HEBO's parameter type by (real, log scale).
+_HEBO_TYPES = {
+    (True, False): "num",
+    (True, True): "pow",
+    (False, False): "int",
+    (False, True): "pow_int",
+}
+
+
+class _HeboOptimizer:
+    """HEBO (``hebo.optimizers.hebo.HEBO``, defaults) as ask and tell, one candidate at a time."""
+
+    def __init__(self, space: dict, seed: int) -> None:
+        import torch
+        from hebo.design_space.design_space import DesignSpace
+        from hebo.optimizers.hebo import HEBO
+
+        _single_threaded_torch()
+        np.random.seed(seed)  # noqa: NPY002 - HEBO draws from numpy's and torch's global generators
+        torch.manual_seed(seed)
+        self.names = _Labels(space)
+        self.ints = {n for n, p in space.items() if isinstance(p, spaces.IntRange)}
+        params = []
+        for name, p in space.items():
+            if isinstance(p, spaces.Choice):
+                params.append({"name": name, "type": "cat", "categories": self.names.labels(name)})
+            else:
+                kind = _HEBO_TYPES[isinstance(p, spaces.FloatRange), p.log]
+                params.append({"name": name, "type": kind, "lb": p.low, "ub": p.high})
+        self.optimizer = HEBO(DesignSpace().parse(params), scramble_seed=seed)
+        self.losses: list[float] = []
+
+    def ask(self) -> dict:
+        self.suggestion = self.optimizer.suggest(n_suggestions=1)
+        params = self.names.decode(self.suggestion.iloc[0].to_dict())
+        return {n: round(v) if n in self.ints else v for n, v in params.items()}
+
+    def tell(self, score: float) -> None:
+        loss = _loss(score, self.losses)
+        self.losses.append(loss)
+        self.optimizer.observe(self.suggestion, np.array([[loss]]))
+
+
+class _SmacOptimizer:
+    """SMAC3's ``HyperparameterOptimizationFacade`` (defaults) as ask and tell."""
+
+    def __init__(self, space: dict, seed: int, n_iter: int) -> None:
+        import tempfile
+
+        from ConfigSpace import Categorical, ConfigurationSpace, Float, Integer
+        from smac import HyperparameterOptimizationFacade, Scenario
+
+        self.names = _Labels(space)
+        config_space = ConfigurationSpace(seed=seed)
+        for name, p in space.items():
+            if isinstance(p, spaces.Choice):
+                config_space.add(Categorical(name, self.names.labels(name)))
+            elif isinstance(p, spaces.FloatRange):
+                config_space.add(Float(name, (p.low, p.high), log=p.log))
+            else:
+                config_space.add(Integer(name, (p.low, p.high), log=p.log))
+        self._folder = tempfile.TemporaryDirectory(prefix="smac-")
+        scenario = Scenario(
+            config_space,
+            deterministic=True,
+            n_trials=n_iter,
+            seed=seed,
+            output_directory=Path(self._folder.name),
+        )
+        # Only ask and tell are used: SMAC never calls the target function.
+        self.optimizer = HyperparameterOptimizationFacade(
+            scenario, _never_called, overwrite=True, logging_level=40
+        )
+        self.losses: list[float] = []
+
+    def ask(self) -> dict:
+        self.trial = self.optimizer.ask()
+        return self.names.decode(dict(self.trial.config))
+
+    def tell(self, score: float) -> None:
+        from smac.runhistory.dataclasses import TrialValue
+
+        loss = _loss(score, self.losses)
+        self.losses.append(loss)
+        self.optimizer.tell(self.trial, TrialValue(cost=loss))
+
+
+def _never_called(config: Any, seed: int = 0) -> float:
+    raise AssertionError("SMAC's target function is not used: the search asks and tells")
+
+
+@dataclass
+class AskTellPeer(Method):
+    """A peer optimiser that is not a scikit-learn search, run by :class:`AskTellSearchCV`.
+
+    ``optimizer`` is ``"hebo"`` (HEBO 0.3, the NeurIPS 2020 black-box challenge's
+    winner, defaults) or ``"smac"`` (SMAC3's hyperparameter-optimisation facade: a
+    random forest surrogate, defaults). A conditional space is flattened
+    (:func:`benchmarks.spaces.flatten`); a failed fit counts as the worst loss so far.
+    """
+
+    optimizer: str = "hebo"
+
+    def build(self, setting: Setting) -> tuple[Any, dict]:
+        space, seed, n_iter = spaces.flatten(setting.problem.space), setting.seed, setting.n_iter
+        if self.optimizer == "hebo":
+            make = partial(_HeboOptimizer, space, seed)
+        else:
+            make = partial(_SmacOptimizer, space, seed, n_iter)
+        search = AskTellSearchCV(setting.problem.make_estimator(), make, n_iter, **setting.common())
+        return search, {"optimizer": self.optimizer, "options": "defaults"}
 
 
 # -- sklearn-genetic-opt ------------------------------------------------------------------------
@@ -515,6 +721,8 @@ def skhpo_method_name(class_name: str) -> str:
     """The benchmark's name of one of skhpo's searches (``BayesSearchCV``: ``skhpo-bayes``)."""
     legacy = _LEGACY_NAMES.get(class_name)
     return legacy or "skhpo-" + class_name.removesuffix("SearchCV").lower()
+
+
 _SKOPT = ("skopt",)
 _OPTUNA = ("optuna", "optuna_integration")
 _GA = ("sklearn_genetic", "deap")
@@ -541,6 +749,9 @@ METHODS: dict[str, Method] = {
         SkoptSearch("skopt-bayes", "scikit-optimize", _SKOPT),
         OptunaSearch("optuna-tpe", "optuna", _OPTUNA, multivariate=False),
         OptunaSearch("optuna-tpe-mv", "optuna", _OPTUNA, multivariate=True),
+        OptunaSearch("optuna-gp", "optuna", (*_OPTUNA, "torch"), gp=True, on_request=True),
+        AskTellPeer("hebo", "hebo", ("hebo", "torch"), optimizer="hebo", on_request=True),
+        AskTellPeer("smac", "smac", ("smac",), optimizer="smac", on_request=True),
         GeneticSearch("ga", "sklearn-genetic-opt", _GA),
     ]
 }

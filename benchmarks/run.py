@@ -36,6 +36,8 @@ __all__ = ["MODES", "SCALING_CAPS", "main"]
 
 #: Budget of the scaling experiment (``--n-iter`` overrides it in ``--mode scaling``).
 SCALING_N_ITER = 1000
+#: Methods run only when named (Gaussian-process peers, seconds per candidate).
+ON_REQUEST = [name for name, method in METHODS.items() if method.on_request]
 #: Methods whose scaling run stops earlier: scikit-optimize's overhead grows to
 #: seconds per candidate (about 2 minutes for 100 candidates here).
 SCALING_CAPS = {"skopt-bayes": 200}
@@ -82,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
         nargs="+",
         choices=list(METHODS),
         metavar="METHOD",
-        help=f"methods to run (default: all): {', '.join(METHODS)}",
+        help=f"methods to run (default: all but {', '.join(ON_REQUEST)}): {', '.join(METHODS)}",
     )
     parser.add_argument(
         "--problems",
@@ -103,7 +105,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _tasks(args: argparse.Namespace, mode: Mode) -> list[tuple]:
     """``(problem, seed, methods, n_iters, clock)`` groups, the longest first."""
-    methods = args.methods or list(METHODS)
+    methods = args.methods or [name for name, m in METHODS.items() if not m.on_request]
     n_seeds = args.seeds if args.seeds is not None else mode.seeds
     seeds = range(args.first_seed, args.first_seed + n_seeds)
     tasks = []

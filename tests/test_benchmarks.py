@@ -158,3 +158,48 @@ def test_merge_keeps_one_row_per_run_later_folders_winning(tmp_path):
     merge(tmp_path / "only0", [first, second], seeds=[0])
     rows = [json.loads(x) for x in (tmp_path / "only0" / "results.jsonl").read_text().splitlines()]
     assert {r["seed"] for r in rows} == {0} and len(rows) == 2
+
+
+class _ListOptimizer:
+    """Asks the given parameter dicts in turn and keeps what it is told."""
+
+    def __init__(self, candidates):
+        self.candidates, self.told = list(candidates), []
+
+    def ask(self):
+        return self.candidates[len(self.told)]
+
+    def tell(self, score):
+        self.told.append(score)
+
+
+def test_ask_and_tell_peers_are_scored_like_every_search():
+    from skhpo.testing import QuadraticEstimator
+
+    candidates = [{"a": 0.1, "b": 0.2}, {"a": 0.9, "b": 0.7}, {"a": 0.3, "b": 0.6}]
+    optimizer = _ListOptimizer(candidates)
+    search = methods.AskTellSearchCV(
+        QuadraticEstimator(fail_above=0.8), lambda: optimizer, n_iter=3, cv=3, error_score=np.nan
+    )
+    search.fit(np.zeros((9, 2)))  # every fit of the second candidate fails
+    assert search.cv_results_["params"] == [candidates[0], candidates[2]]
+    told = np.array(optimizer.told)
+    assert np.isnan(told[1]) and np.isfinite(told[[0, 2]]).all()
+    np.testing.assert_allclose(told[[0, 2]], search.cv_results_["mean_test_score"])
+    assert search.best_params_ == candidates[2]
+
+
+def test_gaussian_process_peers_run_only_when_named():
+    from benchmarks.run import MODES, ON_REQUEST, _parser, _tasks
+
+    assert {"hebo", "optuna-gp", "smac"} <= set(ON_REQUEST)
+    default = _tasks(_parser().parse_args(["--mode", "quick"]), MODES["quick"])
+    assert not set(ON_REQUEST) & {m for task in default for m in task[2]}
+    named = _tasks(_parser().parse_args(["--methods", "hebo"]), MODES["quick"])
+    assert {m for task in named for m in task[2]} == {"hebo"}
+
+
+def test_a_failed_fit_is_the_worst_loss_so_far_for_a_minimising_peer():
+    assert methods._loss(0.8, []) == -0.8
+    assert methods._loss(float("nan"), [-0.8, -0.5]) == -0.5
+    assert methods._loss(float("nan"), []) == 0.0
