@@ -13,8 +13,6 @@ from __future__ import annotations
 import warnings
 from typing import Any, NamedTuple
 
-import numpy as np
-
 from ._progress import format_value
 from .exceptions import BestAtBoundWarning
 from .space import Integer, Ordinal, Real, SearchSpace
@@ -82,27 +80,19 @@ def best_at_bounds(
     return hits
 
 
-def warn_if_best_at_bound(
-    space: SearchSpace, results: dict, metric: str, estimator: Any = None
-) -> None:
-    """Warn for each numeric parameter whose best value is at a bound of its range.
+def warn_if_best_at_bound(space: SearchSpace, params: dict, estimator: Any = None) -> None:
+    """Warn for each numeric parameter of the chosen candidate that is at a bound.
 
     Parameters
     ----------
     space : SearchSpace
-    results : dict
-        The final ``cv_results_``; the best candidate is the one ranked first
-        on ``metric``, as ``best_index_`` is.
-    metric : str
-        The optimised metric (``"score"`` with a single metric).
+    params : dict
+        The candidate the search chose (``best_params_``, whichever rule chose it).
     estimator : estimator, optional
         The estimator searched (see :func:`best_at_bounds`).
     """
-    best = int(np.argmin(results[f"rank_test_{metric}"]))
-    if not np.isfinite(results[f"mean_test_{metric}"][best]):
-        return
     try:
-        hits = best_at_bounds(space, results["params"][best], estimator)
+        hits = best_at_bounds(space, params, estimator)
     except (TypeError, ValueError):  # a warm-start row outside this space: nothing to say
         return
     for name, hit in hits.items():

@@ -24,7 +24,6 @@ from typing import Any
 import numpy as np
 from sklearn.base import is_classifier
 
-from ._bounds import warn_if_best_at_bound
 from ._checkpoint import (
     Checkpoint,
     CheckpointReplay,
@@ -268,8 +267,7 @@ class SearchRun:
             if evaluator.all_failed_error is not None:
                 raise evaluator.all_failed_error
             raise ValueError("No candidates were evaluated (max_time too short?).")
-        final = self.seam.finish(evaluator.results, self.unrecorded)
-        warn_if_best_at_bound(self.space, final, evaluator.metric, self.search.estimator)
+        self.seam.finish(evaluator.results, self.unrecorded)
 
     def _release(self) -> None:
         if self.checkpoint is not None:

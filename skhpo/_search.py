@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import _declare
+from ._bounds import warn_if_best_at_bound
 from ._compat import BaseSearchCV, HasMethods, Interval, StrOptions
 from ._docstrings import ATTRIBUTES, COMMON_PARAMETERS
 from ._halving import HalvingRun
@@ -23,7 +24,7 @@ from ._inputs import optimised_metric
 from ._loop import SearchRun
 from ._seam import SEAM_ATTRIBUTE, FitSeam
 from ._selection import SELECTIONS, choose_winner
-from .defaults._resolve import resolve_initial
+from .defaults._resolve import resolve_initial, resolve_space
 from .space import SearchSpace
 from .strategies import Strategy
 
@@ -196,6 +197,10 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         self.__dict__.pop("best_score_corrected_", None)  # none for a callable refit
         if winner.corrected_score is not None:
             self.best_score_corrected_ = winner.corrected_score
+        # The warning is about the candidate chosen, whichever rule chose it.
+        if np.isfinite(results[f"mean_test_{refit_metric}"][winner.index]):
+            space = SearchSpace(resolve_space(self))
+            warn_if_best_at_bound(space, results["params"][winner.index], self.estimator)
         return winner.index
 
     def __getstate__(self) -> dict:

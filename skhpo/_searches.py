@@ -654,16 +654,22 @@ class CoordinateSearchCV(BaseStrategySearchCV):
 
     def _initial_candidates(self, space: SearchSpace) -> list[dict] | None:
         # Without user-given starting points, start from the estimator's own settings,
-        # passed exactly as they are.
-        return super()._initial_candidates(space) or [estimator_start(space, self.estimator)]
+        # passed exactly as they are. A start that leaves out parameters whose values
+        # can only be drawn is not a candidate: the strategy proposes it, drawn.
+        given = super()._initial_candidates(space)
+        if given:
+            return given
+        start = estimator_start(space, self.estimator)
+        return [start] if _complete(space, start) else None
 
     def _strategy_arguments(self, space: SearchSpace) -> dict[str, Any]:
         # The strategy takes the starting point and the order as encoded rows and
         # columns, and the number of folds for its noise tolerance.
-        start = self._initial_candidates(space)[0]
+        initial = self._initial_candidates(space)
+        start = initial[0] if initial else estimator_start(space, self.estimator)
         return {
             **super()._strategy_arguments(space),
-            "start": space.encode([start])[0],
+            "start": space.encode([start], draw_missing=True)[0],
             "order": _order_columns(space, resolve_order(self, space)),
             "n_splits": self.n_splits_,
         }
@@ -674,13 +680,16 @@ def estimator_start(space: SearchSpace, estimator: Any) -> dict[str, Any]:
 
     Parameters outside the space start at the middle of their range (the first
     choice for unordered ones); of several sub-spaces, the one that holds the
-    most of the estimator's values is used.
+    most of the estimator's values is used. Parameters whose values can only be
+    drawn (objects with ``rvs`` only) are left out: they cannot be given.
     """
     current = estimator.get_params(deep=True)
     best, best_matches = None, -1
     for subspace in space.subspaces:
         candidate, matches = {}, 0
         for name, dim in subspace.items():
+            if dim.sample_only:
+                continue
             value = current.get(name, _MISSING)
             if value is not _MISSING and dim.contains(value):
                 candidate[name], matches = value, matches + 1
@@ -693,6 +702,11 @@ def estimator_start(space: SearchSpace, estimator: Any) -> dict[str, Any]:
 
 
 _MISSING = object()
+
+
+def _complete(space: SearchSpace, candidate: dict[str, Any]) -> bool:
+    """Whether ``candidate`` names every parameter of one of the sub-spaces."""
+    return any(set(subspace) == set(candidate) for subspace in space.subspaces)
 
 
 def _order_columns(space: SearchSpace, order: list[str] | None) -> list[int] | None:

@@ -51,6 +51,23 @@ def test_the_warning_has_its_own_category_so_it_can_be_silenced():
         search.fit(X)  # nothing else is raised
 
 
+@pytest.mark.parametrize("chosen, warned", [(0, ["b"]), (1, [])])
+def test_the_warning_is_about_the_candidate_chosen_not_the_highest_score(chosen, warned):
+    # Row 0 scores highest, at the bound b=0.5; row 1 lies inside. A callable refit
+    # (as a selection rule) may choose either: the warning follows the choice.
+    start = [{"a": 0.3, "b": 0.5}, {"a": 0.3, "b": 0.4}]
+    search = RandomStrategySearchCV(
+        QuadraticEstimator(), {"a": Real(0, 1), "b": Real(0, 0.5)}, n_iter=2, cv=2,
+        initial_params=start, random_state=0, refit=lambda results: chosen,
+    )  # fmt: skip
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(X)
+    assert search.best_index_ == chosen
+    assert [m.message.args[0].split("=")[0][5:] for m in caught
+            if issubclass(m.category, BestAtBoundWarning)] == warned  # fmt: skip
+
+
 def test_no_warning_when_the_best_value_is_inside():
     search, messages = _fit({"a": Real(0, 1), "b": Real(0, 1)}, [{"a": 0.3, "b": 0.7}])
     assert search.best_params_ == {"a": 0.3, "b": 0.7}

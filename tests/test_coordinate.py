@@ -120,6 +120,27 @@ def test_starts_from_the_estimators_own_settings_exactly(iris):
     assert all(p["C"] == 3.0 for p in later) or all(p["gamma"] == first["gamma"] for p in later)
 
 
+class _DrawOnly:
+    """A parameter whose values can only be drawn (an object with ``rvs`` only)."""
+
+    def rvs(self, random_state=None):
+        return float(np.random.default_rng(random_state).uniform(0.0, 1.0))
+
+
+def test_starts_from_the_estimators_settings_and_a_draw_where_values_can_only_be_drawn():
+    # The start used to be refused, blaming initial_params, which the user never gave.
+    from skhpo.testing import QuadraticEstimator
+
+    search = CoordinateSearchCV(
+        QuadraticEstimator(a=0.25, b=0.5), {"a": _DrawOnly(), "b": [0.2, 0.5, 0.7]},
+        n_iter=6, cv=2, random_state=0,
+    ).fit(np.zeros((6, 2)))  # fmt: skip
+    params = search.cv_results_["params"]
+    assert params[0]["b"] == 0.5  # the estimator's own value
+    assert 0.0 <= params[0]["a"] <= 1.0 and params[0]["a"] != 0.25  # drawn, not given
+    assert len({p["a"] for p in params}) > 1  # the drawn coordinate is searched too
+
+
 def test_conditional_space_switches_subspace_as_a_coordinate(iris):
     X, y = iris
     space = [

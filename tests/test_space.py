@@ -1192,3 +1192,15 @@ def test_neighbours_of_a_discrete_distribution_differ_from_the_row():
     N = space.neighbours(x, 0)
     assert len(N) > 0
     assert all(d["k"] != 3 for d in space.decode(N)), space.decode(N)
+
+
+def test_encode_can_leave_out_parameters_that_can_only_be_drawn():
+    space = SearchSpace({"seed": RvsOnly(), "n": Integer(1, 30)})
+    with pytest.raises(ValueError, match="missing"):
+        space.encode([{"n": 3}])
+    X = space.encode([{"n": 3}], draw_missing=True)
+    decoded = space.decode(X)[0]
+    assert decoded["n"] == 3
+    assert decoded["seed"] == space.decode(X)[0]["seed"]  # one seeded draw, the same each time
+    with pytest.raises(ValueError, match="missing"):  # only drawn parameters may be left out
+        space.encode([{"seed": 1.0}], draw_missing=True)

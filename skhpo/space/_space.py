@@ -224,11 +224,16 @@ class SearchSpace:
         subspace = self.subspace_index(X)
         return [{name: row[j] for name, j in self._layout[s]} for s, row in zip(subspace, values)]
 
-    def encode(self, params: Iterable[Mapping[str, Any]]) -> np.ndarray:
+    def encode(
+        self, params: Iterable[Mapping[str, Any]], *, draw_missing: bool = False
+    ) -> np.ndarray:
         """Canonical rows of parameter dicts.
 
         Each dict must name exactly the parameters of one sub-space, with values in
-        its dimensions; otherwise a ``ValueError`` says what does not fit.
+        its dimensions; otherwise a ``ValueError`` says what does not fit. With
+        ``draw_missing``, a dict may leave out parameters whose values can only be
+        drawn (objects with ``rvs`` only): their column is the middle of the unit
+        range, which seeds one draw when the row is decoded.
 
         Returns
         -------
@@ -238,14 +243,18 @@ class SearchSpace:
         for i, candidate in enumerate(params):
             if not isinstance(candidate, Mapping):
                 raise TypeError(f"candidate {i} must be a dict, got {type(candidate).__name__}")
-            rows.append(self._encode_one(dict(candidate), i))
+            rows.append(self._encode_one(dict(candidate), i, draw_missing))
         return np.array(rows, dtype=float).reshape(len(rows), self.n_columns)
 
-    def _encode_one(self, candidate: dict, i: int) -> np.ndarray:
+    def _encode_one(self, candidate: dict, i: int, draw_missing: bool = False) -> np.ndarray:
         reasons = []
         for s, layout in enumerate(self._layout):
             names = {name for name, _ in layout}
-            if names != set(candidate):
+            drawn = {
+                name for name, j in layout
+                if draw_missing and self.columns[j].dimension.sample_only and name not in candidate
+            }  # fmt: skip
+            if names - drawn != set(candidate):
                 missing, extra = names - set(candidate), set(candidate) - names
                 reasons.append(f"sub-space {s}: missing {sorted(missing)}, unknown {sorted(extra)}")
                 continue
@@ -254,7 +263,10 @@ class SearchSpace:
                 row[0] = self.columns[0].dimension.unit_of_level(np.array([s]))[0]
             try:
                 for name, j in layout:
-                    row[j] = self.columns[j].dimension.to_unit([candidate[name]])[0]
+                    if name in drawn:
+                        row[j] = 0.5
+                    else:
+                        row[j] = self.columns[j].dimension.to_unit([candidate[name]])[0]
             except ValueError as exc:
                 reasons.append(f"sub-space {s}: {name!r}: {exc}")
                 continue
