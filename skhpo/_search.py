@@ -20,7 +20,7 @@ from ._bounds import warn_if_best_at_bound
 from ._compat import BaseSearchCV, HasMethods, Interval, StrOptions
 from ._docstrings import ATTRIBUTES, COMMON_PARAMETERS
 from ._halving import HalvingRun
-from ._inputs import optimised_metric
+from ._inputs import metric_names, optimised_metric
 from ._loop import SearchRun
 from ._seam import SEAM_ATTRIBUTE, FitSeam
 from ._selection import SELECTIONS, choose_winner
@@ -198,7 +198,11 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         if winner.corrected_score is not None:
             self.best_score_corrected_ = winner.corrected_score
         # The warning is about the candidate chosen, whichever rule chose it.
-        if np.isfinite(results[f"mean_test_{refit_metric}"][winner.index]):
+        metric = (
+            refit_metric if isinstance(refit_metric, str)  # "score" with one metric
+            else optimised_metric(self, metric_names(results))  # a callable refit
+        )  # fmt: skip
+        if np.isfinite(results[f"mean_test_{metric}"][winner.index]):
             space = SearchSpace(resolve_space(self))
             warn_if_best_at_bound(space, results["params"][winner.index], self.estimator)
         return winner.index
