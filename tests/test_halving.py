@@ -342,7 +342,7 @@ def reversing_search(**options):
     return BayesSearchCV(Reversing(), {"bias": BIASES}, **options)
 
 
-def test_guard_moves_entry_above_rungs_that_mislead_and_finds_the_true_best():
+def test_guard_enters_at_the_full_resource_once_a_rung_misleads_and_finds_the_true_best():
     search = reversing_search().fit(X, y)
     results = search.cv_results_
     iters = np.asarray(results["iter"])
@@ -351,11 +351,11 @@ def test_guard_moves_entry_above_rungs_that_mislead_and_finds_the_true_best():
     for bias, it in zip(biases, iters):
         first_rung.setdefault(bias, it)
     # Rung 0 (1 iteration) ranks in reverse of rung 1 (3): once shown, candidates enter
-    # at rung 1, the ones left below included; nobody enters at rung 0 again.
-    assert [b for b, r in first_rung.items() if r == 1]
-    assert len({b for b, it in zip(biases, iters) if it == 1}) == 27
-    last_low = np.flatnonzero(iters == 0).max()
-    assert np.all(iters[last_low + 1 :] >= 1)
+    # at the full resource (rung 3), the ones left below included: a plain search.
+    assert [b for b, r in first_rung.items() if r == 3]
+    assert len({b for b, it in zip(biases, iters) if it == 3}) == 27
+    last_low = np.flatnonzero(iters < 3).max()
+    assert np.all(iters[last_low + 1 :] == 3)
     # The pick is the true best, at the full resource.
     assert search.best_params_ == {"bias": 1.0, "max_iter": 27}
 
