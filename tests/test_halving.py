@@ -392,3 +392,26 @@ def test_rung_agreement():
     assert rung_agreement(low, -low) > 0.99
     assert np.isnan(rung_agreement(low[:5], low[:5]))  # too few pairs to judge
     assert np.isnan(rung_agreement(low, np.ones(8)))  # nothing to rank
+
+
+def test_the_guard_does_the_same_whatever_n_jobs():
+    def run(n_jobs):
+        search = reversing_search(n_jobs=n_jobs).fit(X, y)
+        return rows_of(search, "iter", "mean_test_score", "batch") + [
+            tuple(p.items()) for p in search.cv_results_["params"]
+        ]
+
+    assert run(1) == run(2)
+
+
+def test_a_checkpoint_written_under_other_halving_rules_is_refused(tmp_path):
+    import json
+
+    path = tmp_path / "old.jsonl"
+    reversing_search(n_iter=8, checkpoint=str(path)).fit(X, y)
+    lines = path.read_text().splitlines()
+    header = json.loads(lines[0])
+    del header["fingerprint"]["options"]["halving_rules"]  # as written before the guard
+    path.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n")
+    with pytest.raises(ValueError, match="option halving_rules: file has no value"):
+        reversing_search(n_iter=8, checkpoint=str(path)).fit(X, y)
