@@ -187,7 +187,7 @@ class RungStrategies:
     ``tell`` gives each rung's strategy only that rung's rows; ``ask`` asks the
     strategy of the highest rung with at least ``n_min`` observations (BOHB's
     rule: the model of the largest resource it can be fitted on), else the
-    lowest rung's.
+    entry rung's (the lowest, until the guard of :class:`Rungs` moves entry up).
 
     Parameters
     ----------
@@ -205,8 +205,10 @@ class RungStrategies:
         self.default_batch_size = strategies[0].default_batch_size
 
     def ask(self, n: int, pending: np.ndarray | None = None) -> np.ndarray:
+        # Rungs below the entry rung mislead: their models propose no more.
+        entry = self.rungs.entry
         told = [len(scores) for scores in self.rungs.scores]
-        rung = max([0] + [r for r, count in enumerate(told) if count >= self.n_min])
+        rung = max([entry] + [r for r, count in enumerate(told) if count >= self.n_min])
         return self.strategies[rung].ask(n, pending)
 
     def tell(self, X: np.ndarray, y: np.ndarray, y_std: np.ndarray | None = None) -> None:
