@@ -2,15 +2,16 @@
 
 A halving search (``resource`` set) evaluates candidates on rungs of growing
 resource (see :mod:`skhpo._resources`). Every candidate enters at the lowest
-rung; the best ``1 / factor`` of a rung go up to the next one. The parts:
+rung (at the top once the guard finds cheap rungs that mislead); the best
+``1 / factor`` of a rung go up to the next one. The parts:
 
 * :class:`Rungs`: the rows of each rung, who is promoted next, and the rung new
   candidates enter at. A candidate is at most once on each rung and goes up one
   rung at a time, from the entry rung; the entry rung goes to the top when the
-  guard finds a rung whose ranking does not agree with the next one's (cheap
-  rungs that mislead). Both follow from the rows recorded before, in order, so the rung of
-  a row is derived from the rows: nothing else needs storing (checkpoints replay
-  as they are).
+  guard finds a rung whose ranking does not agree with the next one's. Both
+  follow from the rows recorded before, in order, so the rung of a row is
+  derived from the rows: nothing else needs storing (checkpoints replay as they
+  are).
 * :class:`RungStrategies`: one strategy per rung, each told only its rung's
   scores (scores of different resources are never mixed); new candidates come
   from the highest rung with enough observations (BOHB's rule).
