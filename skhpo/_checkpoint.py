@@ -48,6 +48,8 @@ __all__ = [
 ]  # fmt: skip
 
 FORMAT_VERSION = 1
+#: The rules that give each row of a halving search its rung (see ``_halving.Rungs``).
+HALVING_RULES = "entry at the top once a rung misleads"
 # Options that may change between a run and its resumption (``selection`` only
 # chooses among the finished candidates).
 _RESUMABLE_OPTIONS = {"n_iter", "n_jobs", "verbose", "pre_dispatch", "max_time", "callbacks",
@@ -91,6 +93,10 @@ def _options(search: Any) -> dict[str, Any]:
         # a search without them keeps the fingerprint of files written before they existed.
         for name in ("resource", "min_resources", "max_resources", "factor"):
             options.pop(name, None)
+    else:
+        # The rung of a row is derived from the rows before it by these rules: a file
+        # written under others (before the guard of skhpo._halving) cannot be replayed.
+        options["halving_rules"] = HALVING_RULES
     if options.get("racing") is False:
         # Likewise racing: a search without it resumes files written before it existed.
         options.pop("racing", None)

@@ -136,6 +136,23 @@ def test_paired_differences_match_runs_by_problem_seed_and_budget():
     assert paired_differences(records, "b", "a", "x")[0]["difference"] == -2.0
 
 
+def test_merge_compares_only_the_versions_both_folders_record(tmp_path):
+    from benchmarks.merge import merge
+
+    folders = []
+    for name, versions in (("a", {"numpy": "2"}), ("b", {"numpy": "2", "threadpoolctl": "3"}),
+                           ("c", {"numpy": "1"})):  # fmt: skip
+        folder = tmp_path / name
+        folder.mkdir()
+        record = run_one("branin", "sklearn-random", 0, 5)
+        (folder / "results.jsonl").write_text(json.dumps(record) + "\n")
+        (folder / "meta.json").write_text(json.dumps({"command": name, "versions": versions}))
+        folders.append(folder)
+    merge(tmp_path / "ab", folders[:2])
+    with pytest.raises(ValueError, match="different library versions"):
+        merge(tmp_path / "ac", [folders[0], folders[2]])
+
+
 def test_merge_keeps_one_row_per_run_later_folders_winning(tmp_path):
     from benchmarks.merge import merge
 

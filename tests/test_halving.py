@@ -79,7 +79,9 @@ def test_rungs_iter_and_n_resources_columns(cls):
     assert search.n_candidates_[-1] >= 1
 
 
-def test_promotion_takes_the_top_of_each_rung_up():
+def test_promotion_takes_the_top_of_each_rung_up(monkeypatch):
+    # The promotion rule alone: the guard would find that rung 0 (one epoch) misleads here.
+    monkeypatch.setattr("skhpo._halving.TRUST_LEVEL", 1.0)
     search = sgd_search(n_iter=18).fit(X, y)
     results = search.cv_results_
     iters, scores = np.asarray(results["iter"]), results["mean_test_score"]
@@ -308,3 +310,108 @@ def test_batches_are_full_while_new_candidates_come():
     # Promotions and new candidates share each batch: no worker waits for a round to end.
     assert np.all(sizes[:last_new] == 4)
     assert np.any((iters > 0) & (batches < last_new))  # promotions came before the last new one
+
+
+class Reversing(BaseEstimator, ClassifierMixin):
+    """Scores ``bias`` with 3 iterations or more, ``-bias`` with 1: the cheapest rung
+    ranks every candidate in reverse."""
+
+    def __init__(self, bias=0.0, max_iter=1):
+        self.bias = bias
+        self.max_iter = max_iter
+
+    def fit(self, X, y=None):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+    def score(self, X, y=None):
+        return self.bias if self.max_iter >= 3 else -self.bias
+
+
+BIASES = [round(b, 3) for b in np.linspace(0, 1, 27)]
+
+
+def reversing_search(**options):
+    options = {
+        "n_iter": 27, "resource": "max_iter", "min_resources": 1, "max_resources": 27,
+        "batch_size": 4, "cv": 2, "random_state": 0, **options,
+    }  # fmt: skip
+    return BayesSearchCV(Reversing(), {"bias": BIASES}, **options)
+
+
+def test_guard_enters_at_the_full_resource_once_a_rung_misleads_and_finds_the_true_best():
+    search = reversing_search().fit(X, y)
+    results = search.cv_results_
+    iters = np.asarray(results["iter"])
+    biases = [p["bias"] for p in results["params"]]
+    first_rung = {}
+    for bias, it in zip(biases, iters):
+        first_rung.setdefault(bias, it)
+    # Rung 0 (1 iteration) ranks in reverse of rung 1 (3): once shown, candidates enter
+    # at the full resource (rung 3), the ones left below included: a plain search.
+    assert [b for b, r in first_rung.items() if r == 3]
+    assert len({b for b, it in zip(biases, iters) if it == 3}) == 27
+    last_low = np.flatnonzero(iters < 3).max()
+    assert np.all(iters[last_low + 1 :] == 3)
+    # The pick is the true best, at the full resource.
+    assert search.best_params_ == {"bias": 1.0, "max_iter": 27}
+
+
+def test_without_the_guard_the_reversed_rungs_would_pick_a_bad_candidate(monkeypatch):
+    # What the guard prevents: with it off, the cheap rungs take the worst to the top.
+    monkeypatch.setattr("skhpo._halving.TRUST_LEVEL", 1.0)
+    search = reversing_search().fit(X, y)
+    assert search.best_params_["bias"] < 0.5
+
+
+def test_checkpoint_resume_replays_the_guard(tmp_path):
+    path = tmp_path / "guard.jsonl"
+    reference = reversing_search().fit(X, y)
+
+    def interrupt(state):
+        if state.n_candidates >= 20:
+            raise KeyboardInterrupt
+
+    with pytest.warns(UserWarning, match="interrupted"):
+        reversing_search(checkpoint=str(path), callbacks=interrupt).fit(X, y)
+    with pytest.warns(UserWarning, match="Resumed"):
+        resumed = reversing_search(checkpoint=str(path)).fit(X, y)
+    keys = ("iter", "n_resources", "mean_test_score", "batch")
+    assert rows_of(resumed, *keys) == rows_of(reference, *keys)
+    assert resumed.cv_results_["params"] == reference.cv_results_["params"]
+
+
+def test_rung_agreement():
+    from skhpo._halving import rung_agreement
+
+    low = np.arange(8.0)
+    assert rung_agreement(low, low) < 0.01
+    assert rung_agreement(low, -low) > 0.99
+    assert np.isnan(rung_agreement(low[:5], low[:5]))  # too few pairs to judge
+    assert np.isnan(rung_agreement(low, np.ones(8)))  # nothing to rank
+
+
+def test_the_guard_does_the_same_whatever_n_jobs():
+    def run(n_jobs):
+        search = reversing_search(n_jobs=n_jobs).fit(X, y)
+        return rows_of(search, "iter", "mean_test_score", "batch") + [
+            tuple(p.items()) for p in search.cv_results_["params"]
+        ]
+
+    assert run(1) == run(2)
+
+
+def test_a_checkpoint_written_under_other_halving_rules_is_refused(tmp_path):
+    import json
+
+    path = tmp_path / "old.jsonl"
+    reversing_search(n_iter=8, checkpoint=str(path)).fit(X, y)
+    lines = path.read_text().splitlines()
+    header = json.loads(lines[0])
+    del header["fingerprint"]["options"]["halving_rules"]  # as written before the guard
+    path.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n")
+    with pytest.raises(ValueError, match="option halving_rules: file has no value"):
+        reversing_search(n_iter=8, checkpoint=str(path)).fit(X, y)
