@@ -20,7 +20,8 @@ from skhpo._bo.acquisition import (
 )
 from skhpo._bo.gp import GaussianProcess
 from skhpo._bo.inputs import GPInputs
-from skhpo._bo.optimize import _polish, _polishable_columns, maximize_acquisition
+from skhpo._bo import optimize
+from skhpo._bo.optimize import _polish, _polishable_columns, best_allowed, maximize_acquisition
 from skhpo.space import SearchSpace
 from skhpo.strategies import BayesStrategy, RandomStrategy
 
@@ -155,6 +156,42 @@ def test_joint_polish_moves_each_start_to_its_own_optimum_and_skips_inactive_col
             else:
                 assert abs(row[j] - target) < 1e-3
     np.testing.assert_allclose(values, acquisition(polished))
+
+
+@pytest.mark.parametrize("share_excluded", [0.0, 0.3, 0.95, 0.999, 1.0])
+def test_screening_the_best_rows_first_keeps_what_screening_every_row_keeps(share_excluded):
+    rng = np.random.default_rng(0)
+    m, k = 2000, 10
+    values = rng.integers(0, 300, m).astype(float)  # ties: the order among them is kept
+    X = np.arange(m, dtype=float)[:, None]
+    excluded_rows = rng.random(m) < share_excluded
+    screened = []
+
+    def excluded(rows):
+        screened.append(len(rows))
+        return excluded_rows[rows[:, 0].astype(int)]
+
+    top = best_allowed(values, X, excluded, k)
+    allowed = np.flatnonzero(~excluded_rows)
+    expected = allowed[np.argsort(-values[allowed], kind="stable")][:k]
+    np.testing.assert_array_equal(top, expected)
+    if share_excluded < 0.5:  # enough allowed among the best: the rest is not screened
+        assert sum(screened) < m / 10
+
+
+def test_lazy_screening_proposes_what_full_screening_does(monkeypatch):
+    # 24 candidates, 21 evaluated: late proposals find the best rows taken and
+    # fall back to screening them all.
+    space = SearchSpace({"n": Integer(1, 8), "k": ["a", "b", "c"]})
+
+    def f(p):
+        return -abs(p["n"] - 4) - (p["k"] != "b")
+
+    lazy = _optimize(BayesStrategy, f, space, 21, 3, 0).X
+    monkeypatch.setattr(optimize, "_SCREEN_FACTOR", 10**9)  # every row screened
+    full = _optimize(BayesStrategy, f, space, 21, 3, 0).X
+    np.testing.assert_array_equal(lazy, full)
+    assert len(set(space.keys(lazy))) == 21
 
 
 def test_finds_the_optimum_of_a_quadratic_well_before_random_search():

@@ -21,7 +21,7 @@ from scipy.optimize import minimize
 
 from ..space import SearchSpace
 
-__all__ = ["maximize_acquisition"]
+__all__ = ["best_allowed", "maximize_acquisition"]
 
 # Ordered discrete dimensions with more levels than this are polished as if
 # continuous and rounded afterwards.
@@ -33,6 +33,8 @@ _FD_STEP = 1e-4
 _POLISH_MAX_ITER = 200
 # Perturbation sizes (share of each unit range) around the incumbents.
 _LOCAL_SCALES = (0.02, 0.1)
+# Rows screened against the excluded ones per polished start, best first.
+_SCREEN_FACTOR = 4
 
 
 def maximize_acquisition(
@@ -78,20 +80,38 @@ def maximize_acquisition(
         for x in incumbents:
             candidates.append(space.perturb(np.repeat(x[None], n_local, 0), rng, scale, 0.5))
     X = np.vstack(candidates)
-    allowed = ~excluded(X)
-    if not allowed.any():
-        return None
-    X = X[allowed]
     values = acquisition(X)
-    order = np.argsort(-values)
-    best_x, best_value = X[order[0]], values[order[0]]
-    polished, polished_values = _polish(
-        acquisition, space, X[order[:n_polish]], _polishable_columns(space)
-    )
+    top = best_allowed(values, X, excluded, n_polish)
+    if not len(top):
+        return None
+    best_x, best_value = X[top[0]], values[top[0]]
+    polished, polished_values = _polish(acquisition, space, X[top], _polishable_columns(space))
     polished_values[excluded(polished)] = -np.inf
     if polished_values.max() > best_value:
         best_x = polished[np.argmax(polished_values)]
     return best_x
+
+
+def best_allowed(
+    values: np.ndarray,
+    X: np.ndarray,
+    excluded: Callable[[np.ndarray], np.ndarray],
+    k: int,
+) -> np.ndarray:
+    """Indices of the ``k`` highest ``values`` whose rows of ``X`` are not excluded.
+
+    Best first; fewer when fewer are allowed. The same rows, in the same order,
+    as screening every row and then ranking the allowed ones, but only the best
+    ``_SCREEN_FACTOR * k`` rows are screened (screening is a hash look-up per
+    row, in Python): all of them only when too few of those are allowed.
+    """
+    order = np.argsort(-values, kind="stable")
+    head = order[: _SCREEN_FACTOR * k]
+    allowed = head[~excluded(X[head])]
+    if len(allowed) < k and len(head) < len(order):
+        rest = order[len(head) :]
+        allowed = np.concatenate([allowed, rest[~excluded(X[rest])]])
+    return allowed[:k]
 
 
 def _polishable_columns(space: SearchSpace) -> np.ndarray:
