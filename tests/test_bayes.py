@@ -13,6 +13,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from skhpo import BayesSearchCV, Integer, Real
+from skhpo._bo import optimize
 from skhpo._bo.acquisition import (
     log_expected_improvement,
     log_probability_of_improvement,
@@ -20,7 +21,6 @@ from skhpo._bo.acquisition import (
 )
 from skhpo._bo.gp import GaussianProcess
 from skhpo._bo.inputs import GPInputs
-from skhpo._bo import optimize
 from skhpo._bo.optimize import _polish, _polishable_columns, best_allowed, maximize_acquisition
 from skhpo.space import SearchSpace
 from skhpo.strategies import BayesStrategy, RandomStrategy
