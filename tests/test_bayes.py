@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy.optimize import approx_fprime
-from scipy.stats import loguniform, norm
+from scipy.stats import loguniform, norm, yeojohnson_normmax
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -22,6 +22,7 @@ from skhpo._bo.acquisition import (
 from skhpo._bo.gp import GaussianProcess
 from skhpo._bo.inputs import GPInputs
 from skhpo._bo.optimize import _polish, _polishable_columns, best_allowed, maximize_acquisition
+from skhpo._bo.warping import yeojohnson_exponent
 from skhpo.space import SearchSpace
 from skhpo.strategies import BayesStrategy, RandomStrategy
 
@@ -100,6 +101,21 @@ def test_gp_inputs_one_hot_unordered_choices_and_fill_inactive_parameters():
     np.testing.assert_allclose(F[0], [1.0, 0.5, 1.0, 0.0])
     np.testing.assert_allclose(F[1], [0.5, space.encode([{"kernel": "poly", "degree": 2}])[0, 4],
                                       0.0, 1.0])  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["normal", "left-skewed", "right-skewed", "failures", "positive"])
+def test_warping_exponent_is_scipys_maximum_likelihood_exponent(kind):
+    rng = np.random.default_rng(3)
+    y = {
+        "normal": rng.normal(size=60),
+        "left-skewed": -np.exp(2 * rng.normal(size=60)),
+        "right-skewed": np.exp(rng.normal(size=25)),
+        "failures": np.where(rng.random(300) < 0.2, -10.0, rng.normal(size=300)),
+        "positive": rng.random(40),
+    }[kind]
+    if kind != "positive":
+        y = (y - y.mean()) / y.std()
+    assert yeojohnson_exponent(y) == pytest.approx(yeojohnson_normmax(y), abs=1e-7)
 
 
 # -- the strategy ----------------------------------------------------------------------------------
@@ -235,10 +251,10 @@ def test_work_of_a_proposal_stops_growing_past_max_model_points(monkeypatch):
     # Structural, not timed: the largest array each part of a proposal handles
     # (rows screened against the evaluated ones, rows of the GP, scores the output
     # warping is estimated from) is the same after 1500 observations as after 3000.
-    import scipy.stats._morestats as morestats
+    from skhpo._bo import warping
 
     seen = {"screened": [], "gp": [], "warping": []}
-    codes, predict, llf = SearchSpace._codes, GaussianProcess.predict, morestats.yeojohnson_llf
+    codes, predict, transform = SearchSpace._codes, GaussianProcess.predict, warping.yeojohnson
 
     def spy_codes(self, X):
         seen["screened"].append(len(X))
@@ -248,13 +264,13 @@ def test_work_of_a_proposal_stops_growing_past_max_model_points(monkeypatch):
         seen["gp"].append(len(self.X))
         return predict(self, X)
 
-    def spy_llf(lmbda, data):
+    def spy_transform(data, exponent):  # the likelihood of the warping's exponent
         seen["warping"].append(len(data))
-        return llf(lmbda, data)
+        return transform(data, exponent)
 
     monkeypatch.setattr(SearchSpace, "_codes", spy_codes)
     monkeypatch.setattr(GaussianProcess, "predict", spy_predict)
-    monkeypatch.setattr(morestats, "yeojohnson_llf", spy_llf)
+    monkeypatch.setattr(warping, "yeojohnson", spy_transform)
     space = SearchSpace({"x": Real(-5.0, 5.0), "n": Integer(1, 50)})
     largest = {}
     for n_observed in (1500, 3000):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import yeojohnson, yeojohnson_normmax
+from scipy.stats import yeojohnson
 from threadpoolctl import threadpool_limits
 
 from .._bo.acquisition import ACQUISITIONS
@@ -11,6 +11,7 @@ from .._bo.gp import GaussianProcess
 from .._bo.inputs import GPInputs
 from .._bo.optimize import maximize_acquisition
 from .._bo.seen import SeenRows
+from .._bo.warping import yeojohnson_exponent
 from ..space import SearchSpace
 from ._base import Strategy, fitness
 
@@ -151,7 +152,7 @@ class BayesStrategy(Strategy):
             # far below): a Yeo-Johnson transform makes them closer to Gaussian. Its
             # exponent is estimated (a scalar optimisation over the scores) from at
             # most max_model_points evenly spaced order statistics, at a bounded cost.
-            y = _standardize(yeojohnson(y, yeojohnson_normmax(self._warp_sample(y))))
+            y = _standardize(yeojohnson(y, yeojohnson_exponent(self._warp_sample(y))))
         return y
 
     def _warp_sample(self, y: np.ndarray) -> np.ndarray:
