@@ -210,6 +210,46 @@ def test_lazy_screening_proposes_what_full_screening_does(monkeypatch):
     assert len(set(space.keys(lazy))) == 21
 
 
+def test_local_candidates_surround_every_incumbent():
+    # A spike next to the last incumbent only, too narrow for random candidates to
+    # land on: only its perturbations (then the polish) can find it.
+    space = SearchSpace({"x": Real(0.0, 1.0), "y": Real(0.0, 1.0)})
+    incumbents = np.array([[0.1, 0.1], [0.5, 0.9], [0.8, 0.3]])
+    spike = incumbents[2] + 0.015
+
+    def acquisition(X):
+        return np.exp(-(((X - spike) / 0.01) ** 2).sum(1))
+
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        x = maximize_acquisition(
+            acquisition, space, rng, incumbents, lambda X: np.zeros(len(X), bool), n_random=16
+        )
+        np.testing.assert_allclose(x, spike, atol=1e-3)
+
+
+def test_hyperparameters_are_refitted_at_every_ask_and_restarted_as_the_data_grows(monkeypatch):
+    fits = []
+    optimize_hyper = GaussianProcess._optimize
+
+    def spy(self, rng):
+        fits.append((len(self.X), self.n_restarts))
+        return optimize_hyper(self, rng)
+
+    monkeypatch.setattr(GaussianProcess, "_optimize", spy)
+    space = SearchSpace({"x": Real(-5.0, 5.0), "y": Real(-5.0, 5.0)})
+    strategy = _optimize(BayesStrategy, lambda p: -(p["x"] ** 2) - p["y"] ** 2, space, 60, 4, 0)
+    sizes = [n for n, _ in fits]
+    # Every ask once the design is out re-optimises (the design ends within a batch).
+    assert sizes == list(range(sizes[0], 60, 4)) and sizes[0] <= strategy.n_initial_points
+    # Random restarts at the first fit, then once the data is 1.5 times as large.
+    last_restart = -np.inf
+    for n, restarts in fits:
+        assert bool(restarts) == (n >= 1.5 * last_restart), fits
+        last_restart = n if restarts else last_restart
+    assert 2 < sum(bool(r) for _, r in fits) < len(fits) / 2
+
+
 def test_finds_the_optimum_of_a_quadratic_well_before_random_search():
     space = SearchSpace({"x": Real(-5.0, 5.0), "y": Real(-5.0, 5.0)})
 

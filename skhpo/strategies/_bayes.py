@@ -22,6 +22,10 @@ __all__ = ["BayesStrategy"]
 # candidates at O(n^2) per candidate rather than O(n^3)).
 _ALWAYS_REFIT_BELOW = 100
 _REFIT_GROWTH = 1.15
+# Below _ALWAYS_REFIT_BELOW, the refit starts from the previous hyperparameters
+# only, and from random ones as well each time the data grew by _RESTART_GROWTH:
+# a batch or two more rarely moves the optimum far.
+_RESTART_GROWTH = 1.5
 
 
 class BayesStrategy(Strategy):
@@ -93,6 +97,7 @@ class BayesStrategy(Strategy):
         self.make_initial_design(n_initial_points)
         self._gp = GaussianProcess()
         self._n_at_last_optimization = 0
+        self._n_at_last_restart = 0
         # Evaluated candidates, to screen proposals at a cost that does not grow with them.
         self._seen = SeenRows(space)
 
@@ -184,7 +189,10 @@ class BayesStrategy(Strategy):
         optimize = n < _ALWAYS_REFIT_BELOW or n >= _REFIT_GROWTH * self._n_at_last_optimization
         if optimize:
             self._n_at_last_optimization = n
-        self._gp.n_restarts = 2 if n < _ALWAYS_REFIT_BELOW else 0
+        restart = n < _ALWAYS_REFIT_BELOW and n >= _RESTART_GROWTH * self._n_at_last_restart
+        if restart:
+            self._n_at_last_restart = n
+        self._gp.n_restarts = 2 if restart else 0
         return self._gp.fit(self.inputs(X), z, self.rng, optimize=optimize)
 
 
