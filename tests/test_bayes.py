@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy.optimize import approx_fprime
-from scipy.stats import loguniform, norm
+from scipy.stats import loguniform, norm, yeojohnson_normmax
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -13,6 +13,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from skhpo import BayesSearchCV, Integer, Real
+from skhpo._bo import optimize
 from skhpo._bo.acquisition import (
     log_expected_improvement,
     log_probability_of_improvement,
@@ -20,7 +21,8 @@ from skhpo._bo.acquisition import (
 )
 from skhpo._bo.gp import GaussianProcess
 from skhpo._bo.inputs import GPInputs
-from skhpo._bo.optimize import _polish, _polishable_columns, maximize_acquisition
+from skhpo._bo.optimize import _polish, _polishable_columns, best_allowed, maximize_acquisition
+from skhpo._bo.warping import yeojohnson_exponent
 from skhpo.space import SearchSpace
 from skhpo.strategies import BayesStrategy, RandomStrategy
 
@@ -101,6 +103,21 @@ def test_gp_inputs_one_hot_unordered_choices_and_fill_inactive_parameters():
                                       0.0, 1.0])  # fmt: skip
 
 
+@pytest.mark.parametrize("kind", ["normal", "left-skewed", "right-skewed", "failures", "positive"])
+def test_warping_exponent_is_scipys_maximum_likelihood_exponent(kind):
+    rng = np.random.default_rng(3)
+    y = {
+        "normal": rng.normal(size=60),
+        "left-skewed": -np.exp(2 * rng.normal(size=60)),
+        "right-skewed": np.exp(rng.normal(size=25)),
+        "failures": np.where(rng.random(300) < 0.2, -10.0, rng.normal(size=300)),
+        "positive": rng.random(40),
+    }[kind]
+    if kind != "positive":
+        y = (y - y.mean()) / y.std()
+    assert yeojohnson_exponent(y) == pytest.approx(yeojohnson_normmax(y), abs=1e-7)
+
+
 # -- the strategy ----------------------------------------------------------------------------------
 def _optimize(cls, f, space, n, batch, seed):
     strategy = cls(space, np.random.default_rng(seed))
@@ -157,6 +174,82 @@ def test_joint_polish_moves_each_start_to_its_own_optimum_and_skips_inactive_col
     np.testing.assert_allclose(values, acquisition(polished))
 
 
+@pytest.mark.parametrize("share_excluded", [0.0, 0.3, 0.95, 0.999, 1.0])
+def test_screening_the_best_rows_first_keeps_what_screening_every_row_keeps(share_excluded):
+    rng = np.random.default_rng(0)
+    m, k = 2000, 10
+    values = rng.integers(0, 300, m).astype(float)  # ties: the order among them is kept
+    X = np.arange(m, dtype=float)[:, None]
+    excluded_rows = rng.random(m) < share_excluded
+    screened = []
+
+    def excluded(rows):
+        screened.append(len(rows))
+        return excluded_rows[rows[:, 0].astype(int)]
+
+    top = best_allowed(values, X, excluded, k)
+    allowed = np.flatnonzero(~excluded_rows)
+    expected = allowed[np.argsort(-values[allowed], kind="stable")][:k]
+    np.testing.assert_array_equal(top, expected)
+    if share_excluded < 0.5:  # enough allowed among the best: the rest is not screened
+        assert sum(screened) < m / 10
+
+
+def test_lazy_screening_proposes_what_full_screening_does(monkeypatch):
+    # 24 candidates, 21 evaluated: late proposals find the best rows taken and
+    # fall back to screening them all.
+    space = SearchSpace({"n": Integer(1, 8), "k": ["a", "b", "c"]})
+
+    def f(p):
+        return -abs(p["n"] - 4) - (p["k"] != "b")
+
+    lazy = _optimize(BayesStrategy, f, space, 21, 3, 0).X
+    monkeypatch.setattr(optimize, "_SCREEN_FACTOR", 10**9)  # every row screened
+    full = _optimize(BayesStrategy, f, space, 21, 3, 0).X
+    np.testing.assert_array_equal(lazy, full)
+    assert len(set(space.keys(lazy))) == 21
+
+
+def test_local_candidates_surround_every_incumbent():
+    # A spike next to the last incumbent only, too narrow for random candidates to
+    # land on: only its perturbations (then the polish) can find it.
+    space = SearchSpace({"x": Real(0.0, 1.0), "y": Real(0.0, 1.0)})
+    incumbents = np.array([[0.1, 0.1], [0.5, 0.9], [0.8, 0.3]])
+    spike = incumbents[2] + 0.015
+
+    def acquisition(X):
+        return np.exp(-(((X - spike) / 0.01) ** 2).sum(1))
+
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        x = maximize_acquisition(
+            acquisition, space, rng, incumbents, lambda X: np.zeros(len(X), bool), n_random=16
+        )
+        np.testing.assert_allclose(x, spike, atol=1e-3)
+
+
+def test_hyperparameters_are_refitted_at_every_ask_and_restarted_as_the_data_grows(monkeypatch):
+    fits = []
+    optimize_hyper = GaussianProcess._optimize
+
+    def spy(self, rng):
+        fits.append((len(self.X), self.n_restarts))
+        return optimize_hyper(self, rng)
+
+    monkeypatch.setattr(GaussianProcess, "_optimize", spy)
+    space = SearchSpace({"x": Real(-5.0, 5.0), "y": Real(-5.0, 5.0)})
+    strategy = _optimize(BayesStrategy, lambda p: -(p["x"] ** 2) - p["y"] ** 2, space, 60, 4, 0)
+    sizes = [n for n, _ in fits]
+    # Every ask once the design is out re-optimises (the design ends within a batch).
+    assert sizes == list(range(sizes[0], 60, 4)) and sizes[0] <= strategy.n_initial_points
+    # Random restarts at the first fit, then once the data is 1.5 times as large.
+    last_restart = -np.inf
+    for n, restarts in fits:
+        assert bool(restarts) == (n >= 1.5 * last_restart), fits
+        last_restart = n if restarts else last_restart
+    assert 2 < sum(bool(r) for _, r in fits) < len(fits) / 2
+
+
 def test_finds_the_optimum_of_a_quadratic_well_before_random_search():
     space = SearchSpace({"x": Real(-5.0, 5.0), "y": Real(-5.0, 5.0)})
 
@@ -198,10 +291,10 @@ def test_work_of_a_proposal_stops_growing_past_max_model_points(monkeypatch):
     # Structural, not timed: the largest array each part of a proposal handles
     # (rows screened against the evaluated ones, rows of the GP, scores the output
     # warping is estimated from) is the same after 1500 observations as after 3000.
-    import scipy.stats._morestats as morestats
+    from skhpo._bo import warping
 
     seen = {"screened": [], "gp": [], "warping": []}
-    codes, predict, llf = SearchSpace._codes, GaussianProcess.predict, morestats.yeojohnson_llf
+    codes, predict, transform = SearchSpace._codes, GaussianProcess.predict, warping.yeojohnson
 
     def spy_codes(self, X):
         seen["screened"].append(len(X))
@@ -211,13 +304,13 @@ def test_work_of_a_proposal_stops_growing_past_max_model_points(monkeypatch):
         seen["gp"].append(len(self.X))
         return predict(self, X)
 
-    def spy_llf(lmbda, data):
+    def spy_transform(data, exponent):  # the likelihood of the warping's exponent
         seen["warping"].append(len(data))
-        return llf(lmbda, data)
+        return transform(data, exponent)
 
     monkeypatch.setattr(SearchSpace, "_codes", spy_codes)
     monkeypatch.setattr(GaussianProcess, "predict", spy_predict)
-    monkeypatch.setattr(morestats, "yeojohnson_llf", spy_llf)
+    monkeypatch.setattr(warping, "yeojohnson", spy_transform)
     space = SearchSpace({"x": Real(-5.0, 5.0), "n": Integer(1, 50)})
     largest = {}
     for n_observed in (1500, 3000):

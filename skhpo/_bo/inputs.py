@@ -43,14 +43,24 @@ class GPInputs:
             if not c.dimension.ordered and c.dimension.n_levels > 1
         ]  # fmt: skip
         self.n_features = len(self.numeric) + sum(k for _, k in self.one_hot)
+        # Index arrays for one vectorised pass (called at every step of the polish).
+        self._numeric = np.array(self.numeric, dtype=np.int64)
+        self._hot_columns = np.array([j for j, _ in self.one_hot], dtype=np.int64)
+        self._hot_levels = np.array([k for _, k in self.one_hot], dtype=np.int64)
+        self._hot_offsets = len(self.numeric) + np.cumsum(self._hot_levels) - self._hot_levels
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
         """GP inputs of canonical rows ``X``, shape ``(n, n_features)``."""
         X = np.asarray(X, dtype=float)
-        blocks = [np.nan_to_num(X[:, self.numeric], nan=0.5)]
-        for j, k in self.one_hot:
-            column = X[:, j]
-            active = ~np.isnan(column)
-            level = np.floor(np.nan_to_num(column) * k).clip(0, k - 1).astype(np.int64)
-            blocks.append((level[:, None] == np.arange(k)) & active[:, None])
-        return np.hstack(blocks).astype(float) if blocks else np.empty((len(X), 0))
+        numeric = X[:, self._numeric]  # a copy
+        numeric[np.isnan(numeric)] = 0.5  # (np.nan_to_num costs five times as much)
+        if not len(self._hot_columns):
+            return numeric
+        out = np.zeros((len(X), self.n_features))
+        out[:, : len(self._numeric)] = numeric
+        codes = X[:, self._hot_columns]
+        rows, hot = np.nonzero(~np.isnan(codes))  # inactive choices stay all zeros
+        k = self._hot_levels[hot]
+        level = np.floor(codes[rows, hot] * k).clip(0, k - 1).astype(np.int64)
+        out[rows, self._hot_offsets[hot] + level] = 1.0
+        return out

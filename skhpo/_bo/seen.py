@@ -1,10 +1,11 @@
 """The candidates a proposal must not repeat, screened at a cost that does not grow.
 
-Every proposal screens a few thousand candidate rows against the evaluated
-ones. Comparing them with every evaluated row (``SearchSpace.isin``) costs time
-in proportion to the history; looking each candidate's key up in a hash set
-costs the same at 10 observations as at 10,000, and the set grows by a batch
-at each ``tell``.
+Every proposal screens candidate rows against the evaluated ones (the best
+few dozen of a few thousand, all of them when too few of those are new; see
+``skhpo._bo.optimize.best_allowed``). Comparing them with every evaluated row
+(``SearchSpace.isin``) costs time in proportion to the history; looking each
+candidate's key up in a hash set costs the same at 10 observations as at
+10,000, and the set grows by a batch at each ``tell``.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import yeojohnson, yeojohnson_normmax
+from scipy.stats import yeojohnson
 from threadpoolctl import threadpool_limits
 
 from .._bo.acquisition import ACQUISITIONS
@@ -11,6 +11,7 @@ from .._bo.gp import GaussianProcess
 from .._bo.inputs import GPInputs
 from .._bo.optimize import maximize_acquisition
 from .._bo.seen import SeenRows
+from .._bo.warping import yeojohnson_exponent
 from ..space import SearchSpace
 from ._base import Strategy, fitness
 
@@ -21,6 +22,10 @@ __all__ = ["BayesStrategy"]
 # candidates at O(n^2) per candidate rather than O(n^3)).
 _ALWAYS_REFIT_BELOW = 100
 _REFIT_GROWTH = 1.15
+# Below _ALWAYS_REFIT_BELOW, the refit starts from the previous hyperparameters
+# only, and from random ones as well each time the data grew by _RESTART_GROWTH:
+# a batch or two more rarely moves the optimum far.
+_RESTART_GROWTH = 1.5
 
 
 class BayesStrategy(Strategy):
@@ -92,6 +97,7 @@ class BayesStrategy(Strategy):
         self.make_initial_design(n_initial_points)
         self._gp = GaussianProcess()
         self._n_at_last_optimization = 0
+        self._n_at_last_restart = 0
         # Evaluated candidates, to screen proposals at a cost that does not grow with them.
         self._seen = SeenRows(space)
 
@@ -151,7 +157,7 @@ class BayesStrategy(Strategy):
             # far below): a Yeo-Johnson transform makes them closer to Gaussian. Its
             # exponent is estimated (a scalar optimisation over the scores) from at
             # most max_model_points evenly spaced order statistics, at a bounded cost.
-            y = _standardize(yeojohnson(y, yeojohnson_normmax(self._warp_sample(y))))
+            y = _standardize(yeojohnson(y, yeojohnson_exponent(self._warp_sample(y))))
         return y
 
     def _warp_sample(self, y: np.ndarray) -> np.ndarray:
@@ -183,7 +189,10 @@ class BayesStrategy(Strategy):
         optimize = n < _ALWAYS_REFIT_BELOW or n >= _REFIT_GROWTH * self._n_at_last_optimization
         if optimize:
             self._n_at_last_optimization = n
-        self._gp.n_restarts = 2 if n < _ALWAYS_REFIT_BELOW else 0
+        restart = n < _ALWAYS_REFIT_BELOW and n >= _RESTART_GROWTH * self._n_at_last_restart
+        if restart:
+            self._n_at_last_restart = n
+        self._gp.n_restarts = 2 if restart else 0
         return self._gp.fit(self.inputs(X), z, self.rng, optimize=optimize)
 
 
