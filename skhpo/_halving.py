@@ -49,6 +49,10 @@ MIN_PAIRS = 6
 #: A rung is trusted while its ranking agrees with the next rung's at this one-sided
 #: significance (Spearman's rank correlation of the candidates scored on both).
 TRUST_LEVEL = 0.2
+#: The hedge: the share of the resource spent (all rows, in full-resource units) that
+#: goes to candidates entering at the top from the start (Hyperband's most
+#: conservative bracket), proposed by the top rung's model.
+HEDGE_SHARE = 0.3
 
 
 def rung_agreement(low: np.ndarray, high: np.ndarray) -> float:
@@ -96,17 +100,46 @@ class Rungs:
         self.next_rung: dict[bytes, int] = {}  # one above each candidate's highest row
         self.rows: dict[bytes, np.ndarray] = {}
         self.entry = 0
+        # The hedge's account, in full-resource units: the resource of every row, and of
+        # the rows of candidates that entered at the top from the start.
+        self.spent = 0.0
+        self.hedged = 0.0
+        self.hedge_keys: set[bytes] = set()  # candidates entered at the top from the start
 
     def rungs_of(self, X: np.ndarray) -> np.ndarray:
         """The rung of each row of a batch not recorded yet."""
-        return np.array(
-            [max(self.next_rung.get(k, 0), self.entry) for k in self.space.keys(X)], dtype=int
+        return self.place(self.space.keys(X))[0]
+
+    def place(self, keys: list) -> tuple[np.ndarray, np.ndarray, float, float]:
+        """Rungs of a batch's rows (a key not seen yet, or None, is new).
+
+        New candidates enter at the entry rung, except the batch's first new one,
+        which enters at the top (hedged) if, with it, the candidates entered at
+        the top from the start hold at most :data:`HEDGE_SHARE` of the resource
+        spent. (One per batch, chosen before the batch, so that the planner can
+        put it first: a batch's rows go down the rungs, the order in which
+        ``"n_samples"`` fits them.) Returns the rungs, which rows are hedged,
+        and the account after the batch.
+        """
+        top, n_resources = self.ladder.top, self.ladder.n_resources
+        cost = np.asarray(n_resources, dtype=float) / n_resources[top]
+        new = np.array([k is None or k not in self.next_rung for k in keys], dtype=bool)
+        rungs = np.array(
+            [max(self.next_rung.get(k, 0) if k is not None else 0, self.entry) for k in keys],
+            dtype=int,
         )
+        hedge = np.zeros(len(keys), dtype=bool)
+        if new.any() and self.entry < top and HEDGE_SHARE > 0:
+            hedge[np.argmax(new)] = self.hedged <= HEDGE_SHARE * self.spent
+        rungs[hedge] = top
+        return rungs, hedge, self.spent + cost[rungs].sum(), self.hedged + hedge.sum()
 
     def record(self, X: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Record a finished batch, then judge the rungs; the rung of each row."""
-        rungs = self.rungs_of(X)
-        for key, x, score, rung in zip(self.space.keys(X), X, y, rungs):
+        keys = self.space.keys(X)
+        rungs, hedge, self.spent, self.hedged = self.place(keys)
+        self.hedge_keys.update(k for k, h in zip(keys, hedge) if h)
+        for key, x, score, rung in zip(keys, X, y, rungs):
             self.keys[rung].append(key)
             self.scores[rung].append(float(score))
             self.next_rung[key] = rung + 1
@@ -116,8 +149,10 @@ class Rungs:
 
     @property
     def n_entered(self) -> int:
-        """Distinct candidates evaluated at the entry rung (entered or promoted there)."""
-        return len(self.keys[self.entry])
+        """Distinct candidates evaluated at the entry rung (entered or promoted there),
+        and, below the top, those that entered at the top from the start."""
+        hedged = len(self.hedge_keys) if self.entry < self.ladder.top else 0
+        return len(self.keys[self.entry]) + hedged
 
     def released(self) -> list[bytes]:
         """Candidates left on rungs below the entry rung: they may be entered again."""
@@ -176,6 +211,23 @@ class Rungs:
             if self.agreement(rung) > TRUST_LEVEL:  # NaN (not judged yet) compares False
                 self.entry = self.ladder.top
                 return
+        if self.entry < self.ladder.top and self.hedge_wins():
+            self.entry = self.ladder.top
+
+    def hedge_wins(self) -> bool:
+        """Whether a candidate entered at the top beats every one promoted there.
+
+        The candidates promoted to the top are the best of the cheap rungs'
+        screening; when one that no cheap rung screened scores higher, the rungs
+        below rank what matters at the full resource wrongly, however few
+        candidates they share with the top to show it.
+        """
+        top = self.ladder.top
+        hedged = np.array([k in self.hedge_keys for k in self.keys[top]], dtype=bool)
+        if hedged.all() or not hedged.any():
+            return False
+        best = fitness(np.array(self.scores[top], dtype=float))
+        return bool(best[hedged].max() > best[~hedged].max())
 
     def _ranked(self, rung: int) -> list[bytes]:
         order = np.argsort(-fitness(np.array(self.scores[rung], dtype=float)), kind="stable")
@@ -204,13 +256,16 @@ class RungStrategies:
         self.rungs = rungs
         self.n_min = n_min
         self.default_batch_size = strategies[0].default_batch_size
+        self.for_top = False  # set while asking for candidates to enter at the top
 
     def ask(self, n: int, pending: np.ndarray | None = None) -> np.ndarray:
-        # Rungs below the entry rung mislead: their models propose no more.
+        # Rungs below the entry rung mislead: their models propose no more. The hedge's
+        # candidates come from the top rung's model (its initial design at first), so
+        # that it learns from candidates no cheap rung screened.
         entry = self.rungs.entry
         told = [len(scores) for scores in self.rungs.scores]
         rung = max([entry] + [r for r, count in enumerate(told) if count >= self.n_min])
-        return self.strategies[rung].ask(n, pending)
+        return self.strategies[self.rungs.ladder.top if self.for_top else rung].ask(n, pending)
 
     def tell(self, X: np.ndarray, y: np.ndarray, y_std: np.ndarray | None = None) -> None:
         rungs = self.rungs.record(X, y)
@@ -421,23 +476,35 @@ class HalvingRun(SearchRun):
     # -- planning ------------------------------------------------------------------------
     def _ask_whole_batch(self) -> tuple[np.ndarray, list[dict]]:
         """Promotions first (highest rung first), then new lowest-rung candidates."""
-        X_new = np.empty((0, self.space.n_columns))
+        X_top = X_new = np.empty((0, self.space.n_columns))
         if self.wrapping_up:
             promoted = self.rungs.wrap_up()
         else:
             final = self.exhausted or self.rungs.n_entered >= self.n_iter
             promoted = self.rungs.promotions(final, self.batch_size)
             if not final:
-                room = self.batch_size - len(promoted)
-                X_new = self._new_candidates(min(room, self.n_iter - self.rungs.n_entered))
-                if not promoted and not len(X_new):  # the space is exhausted: promote
+                room = min(self.batch_size - len(promoted), self.n_iter - self.rungs.n_entered)
+                hedged = room > 0 and self.rungs.place([None])[1][0]
+                X_top = self._new_candidates(int(hedged), for_top=True)
+                X_new = self._new_candidates(room - len(X_top))
+                if not promoted and not len(X_top) + len(X_new):  # the space is exhausted
                     return self._ask_whole_batch()
         X_old = np.array([self.rungs.rows[k] for k in promoted]).reshape(-1, self.space.n_columns)
-        X = np.vstack([X_old, X_new])
+        X = np.vstack([X_top, X_old, X_new])  # down the rungs
         return X, self._params(X)
 
-    def _new_candidates(self, n: int) -> np.ndarray:
-        """Up to ``n`` new candidates (the user's first); fewer once the space is exhausted."""
+    def _new_candidates(self, n: int, for_top: bool = False) -> np.ndarray:
+        """Up to ``n`` new candidates (the user's first); fewer once the space is exhausted.
+
+        ``for_top``: to enter at the top, asked of the top rung's model.
+        """
+        self.proposer.strategy.for_top = for_top
+        try:
+            return self._ask_new(n)
+        finally:
+            self.proposer.strategy.for_top = False
+
+    def _ask_new(self, n: int) -> np.ndarray:
         parts = []
         while n > 0:
             X, params = self.proposer.next_batch(n)  # the user's candidates come apart

@@ -80,8 +80,10 @@ def test_rungs_iter_and_n_resources_columns(cls):
 
 
 def test_promotion_takes_the_top_of_each_rung_up(monkeypatch):
-    # The promotion rule alone: the guard would find that rung 0 (one epoch) misleads here.
+    # The promotion rule alone: the guard would find that rung 0 (one epoch) misleads here,
+    # and the hedge enters candidates at the top without the rungs below.
     monkeypatch.setattr("skhpo._halving.TRUST_LEVEL", 1.0)
+    monkeypatch.setattr("skhpo._halving.HEDGE_SHARE", 0.0)
     search = sgd_search(n_iter=18).fit(X, y)
     results = search.cv_results_
     iters, scores = np.asarray(results["iter"]), results["mean_test_score"]
@@ -361,8 +363,10 @@ def test_guard_enters_at_the_full_resource_once_a_rung_misleads_and_finds_the_tr
 
 
 def test_without_the_guard_the_reversed_rungs_would_pick_a_bad_candidate(monkeypatch):
-    # What the guard prevents: with it off, the cheap rungs take the worst to the top.
+    # What the guard prevents: with it off (and the hedge), the cheap rungs take the worst
+    # to the top.
     monkeypatch.setattr("skhpo._halving.TRUST_LEVEL", 1.0)
+    monkeypatch.setattr("skhpo._halving.HEDGE_SHARE", 0.0)
     search = reversing_search().fit(X, y)
     assert search.best_params_["bias"] < 0.5
 
@@ -415,3 +419,48 @@ def test_a_checkpoint_written_under_other_halving_rules_is_refused(tmp_path):
     path.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n")
     with pytest.raises(ValueError, match="option halving_rules: file has no value"):
         reversing_search(n_iter=8, checkpoint=str(path)).fit(X, y)
+
+
+class LateBloomer(BaseEstimator, ClassifierMixin):
+    """Scores ``bias`` below 27 iterations; at 27, ``1.5 - bias`` for a bias below 0.25:
+    every rung below the top agrees with the next on the candidates it promotes (the
+    guard has nothing to see), and all of them rank the true best last."""
+
+    def __init__(self, bias=0.0, max_iter=1):
+        self.bias = bias
+        self.max_iter = max_iter
+
+    def fit(self, X, y=None):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+    def score(self, X, y=None):
+        return 1.5 - self.bias if self.max_iter >= 27 and self.bias < 0.25 else self.bias
+
+
+def late_bloomer_search(**options):
+    options = {
+        "n_iter": 27, "resource": "max_iter", "min_resources": 1, "max_resources": 27,
+        "batch_size": 4, "cv": 2, "random_state": 0, **options,
+    }  # fmt: skip
+    return BayesSearchCV(LateBloomer(), {"bias": BIASES}, **options)
+
+
+def test_the_hedge_finds_the_true_best_where_the_upper_rungs_mislead():
+    search = late_bloomer_search().fit(X, y)
+    results = search.cv_results_
+    iters = np.asarray(results["iter"])
+    biases = np.array([p["bias"] for p in results["params"]])
+    # Some candidates entered at the top from the start: scored there and nowhere else.
+    at_top = set(biases[iters == 3])
+    assert at_top - set(biases[iters < 3])
+    assert search.best_params_ == {"bias": 0.0, "max_iter": 27}
+
+
+def test_without_the_hedge_the_guard_alone_misses_the_true_best(monkeypatch):
+    monkeypatch.setattr("skhpo._halving.HEDGE_SHARE", 0.0)
+    search = late_bloomer_search().fit(X, y)
+    assert search.best_params_["bias"] >= 0.25
