@@ -49,7 +49,7 @@ __all__ = [
 
 FORMAT_VERSION = 1
 #: The rules that give each row of a halving search its rung (see ``_halving.Rungs``).
-HALVING_RULES = "entry at the top once a rung misleads or a top entry wins; hedge 0.3"
+HALVING_RULES = "entry at the top once a rung misleads or a top entry wins; hedge 0.3 (2)"
 # Options that may change between a run and its resumption (``selection`` only
 # chooses among the finished candidates).
 _RESUMABLE_OPTIONS = {"n_iter", "n_jobs", "verbose", "pre_dispatch", "max_time", "callbacks",

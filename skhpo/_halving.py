@@ -129,8 +129,8 @@ class Rungs:
             dtype=int,
         )
         hedge = np.zeros(len(keys), dtype=bool)
-        if new.any() and self.entry < top and HEDGE_SHARE > 0:
-            hedge[np.argmax(new)] = self.hedged <= HEDGE_SHARE * self.spent
+        if new.any() and self.entry < top:  # from the second batch on
+            hedge[np.argmax(new)] = self.hedged < HEDGE_SHARE * self.spent
         rungs[hedge] = top
         return rungs, hedge, self.spent + cost[rungs].sum(), self.hedged + hedge.sum()
 
