@@ -2,25 +2,31 @@
 
 A halving search (``resource`` set) evaluates candidates on rungs of growing
 resource (see :mod:`skhpo._resources`). Every candidate enters at the lowest
-rung (at the top once the guard finds cheap rungs that mislead); the best
-``1 / factor`` of a rung go up to the next one. The parts:
+rung (at the top once the guard finds cheap rungs that mislead), except for a
+hedge at the top; the best ``1 / factor`` of a rung go up to the next one. The
+parts:
 
 * :class:`Rungs`: the rows of each rung, who is promoted next, and the rung new
   candidates enter at. A candidate is at most once on each rung and goes up one
-  rung at a time, from the entry rung; the entry rung goes to the top when the
-  guard finds a rung whose ranking does not agree with the next one's. Both
+  rung at a time, from the rung it entered at; the hedge (Hyperband's most
+  conservative bracket) enters one new candidate per batch at the top while
+  those hold less than :data:`HEDGE_SHARE` of the resource spent. The entry
+  rung goes to the top when the guard finds a rung whose ranking does not agree
+  with the next one's, or a hedged candidate beating every promoted one. All
   follow from the rows recorded before, in order, so the rung of a row is
   derived from the rows: nothing else needs storing (checkpoints replay as they
   are).
 * :class:`RungStrategies`: one strategy per rung, each told only its rung's
   scores (scores of different resources are never mixed); new candidates come
-  from the highest rung with enough observations (BOHB's rule).
+  from the highest rung with enough observations (BOHB's rule), the hedge's from
+  the top rung's.
 * :class:`HalvingEvaluator`: evaluates a batch whose rows are on several rungs
   (the resource set in each candidate's parameters, or one call per rung with
   subsampled training sets for ``"n_samples"``); rows carry ``iter`` and
   ``n_resources`` as in scikit-learn's halving searches.
 * :class:`HalvingRun`: the loop of :class:`~skhpo._loop.SearchRun`, with batches
-  planned as in ASHA: promotions first, new lowest-rung candidates fill the rest.
+  planned as in ASHA: the hedged candidate, promotions, then new lowest-rung
+  candidates fill the rest.
 """
 
 from __future__ import annotations
@@ -49,9 +55,10 @@ MIN_PAIRS = 6
 #: A rung is trusted while its ranking agrees with the next rung's at this one-sided
 #: significance (Spearman's rank correlation of the candidates scored on both).
 TRUST_LEVEL = 0.2
-#: The hedge: the share of the resource spent (all rows, in full-resource units) that
-#: goes to candidates entering at the top from the start (Hyperband's most
-#: conservative bracket), proposed by the top rung's model.
+#: The hedge: from the second batch on, a batch's first new candidate enters at the top
+#: (proposed by the top rung's model) while such candidates hold less than this share of
+#: the resource spent (every row, in full-resource units). On the equal-compute
+#: benchmark 0.5 did no better on the MLP than 0.3 (docs/halving.rst).
 HEDGE_SHARE = 0.3
 
 
@@ -76,10 +83,12 @@ class Rungs:
     """The rows of each rung so far, which candidates are promoted next, and where new
     candidates enter.
 
-    New candidates enter at rung ``entry`` (0 at first). After each recorded
-    batch the guard compares each trusted rung with the next one on the
-    candidates scored on both (:func:`rung_agreement`); a rung whose ranking is
-    not shown to agree misleads, and ``entry`` moves to the top rung: no
+    New candidates enter at rung ``entry`` (0 at first), or at the top for the
+    hedge (:meth:`place`). After each recorded batch the guard compares each
+    trusted rung with the next one on the candidates scored on both
+    (:func:`rung_agreement`); a rung whose ranking is not shown to agree
+    misleads, and so do the rungs below the top once a hedged candidate beats
+    every promoted one (:meth:`hedge_wins`): ``entry`` moves to the top rung: no
     candidate enters or is promoted below it any more, the candidates left below
     may be entered again at the top (:meth:`released`), and the search goes on as
     a plain search. ``entry`` only rises, and depends only on the rows recorded
@@ -425,11 +434,11 @@ class HalvingEvaluator(CrossValidationEvaluator):
 class HalvingRun(SearchRun):
     """A search run by successive halving (the search's ``resource`` is set).
 
-    ``n_iter`` counts distinct candidates at the entry rung: each enters there
-    (the lowest rung, until the guard of :class:`Rungs` moves it up), so
-    ``cv_results_`` holds more rows (one per candidate and rung). The run ends
-    when ``n_iter`` candidates have been evaluated at the entry rung and no rung
-    promotes anyone more. When the entry rung rises, the candidates left below
+    ``n_iter`` counts distinct candidates entered: each enters at the entry rung
+    (the lowest rung, until the guard of :class:`Rungs` moves it up) or, hedged,
+    at the top, so ``cv_results_`` holds more rows (one per candidate and rung).
+    The run ends when ``n_iter`` candidates have entered and no rung promotes
+    anyone more. When the entry rung rises, the candidates left below
     it may be proposed again, to enter at the new entry rung.
     """
 
@@ -475,7 +484,8 @@ class HalvingRun(SearchRun):
 
     # -- planning ------------------------------------------------------------------------
     def _ask_whole_batch(self) -> tuple[np.ndarray, list[dict]]:
-        """Promotions first (highest rung first), then new lowest-rung candidates."""
+        """The hedged candidate, promotions (highest rung first), then new lowest-rung
+        candidates: the rows go down the rungs."""
         X_top = X_new = np.empty((0, self.space.n_columns))
         if self.wrapping_up:
             promoted = self.rungs.wrap_up()

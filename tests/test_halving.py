@@ -60,7 +60,8 @@ def rows_of(search, *keys):
 
 @pytest.mark.parametrize("cls", [BayesSearchCV, TPESearchCV, EvolutionarySearchCV,
                                  CoordinateSearchCV])  # fmt: skip
-def test_rungs_iter_and_n_resources_columns(cls):
+def test_rungs_iter_and_n_resources_columns(cls, monkeypatch):
+    monkeypatch.setattr("skhpo._halving.HEDGE_SHARE", 0.0)  # every candidate enters at rung 0
     search = sgd_search(cls).fit(X, y)
     results = search.cv_results_
     iters, n_resources = np.asarray(results["iter"]), np.asarray(results["n_resources"])
@@ -422,7 +423,7 @@ def test_a_checkpoint_written_under_other_halving_rules_is_refused(tmp_path):
 
 
 class LateBloomer(BaseEstimator, ClassifierMixin):
-    """Scores ``bias`` below 27 iterations; at 27, ``1.5 - bias`` for a bias below 0.25:
+    """Scores ``bias`` below 27 iterations; at 27, ``1.5 - bias`` for a bias below 0.4:
     every rung below the top agrees with the next on the candidates it promotes (the
     guard has nothing to see), and all of them rank the true best last."""
 
@@ -438,29 +439,63 @@ class LateBloomer(BaseEstimator, ClassifierMixin):
         return np.full(len(X), self.classes_[0])
 
     def score(self, X, y=None):
-        return 1.5 - self.bias if self.max_iter >= 27 and self.bias < 0.25 else self.bias
+        return 1.5 - self.bias if self.max_iter >= 27 and self.bias < 0.4 else self.bias
 
 
 def late_bloomer_search(**options):
     options = {
-        "n_iter": 27, "resource": "max_iter", "min_resources": 1, "max_resources": 27,
+        "n_iter": 81, "resource": "max_iter", "min_resources": 1, "max_resources": 27,
         "batch_size": 4, "cv": 2, "random_state": 0, **options,
     }  # fmt: skip
-    return BayesSearchCV(LateBloomer(), {"bias": BIASES}, **options)
+    return BayesSearchCV(LateBloomer(), {"bias": list(np.linspace(0, 1, 81))}, **options)
 
 
 def test_the_hedge_finds_the_true_best_where_the_upper_rungs_mislead():
     search = late_bloomer_search().fit(X, y)
-    results = search.cv_results_
-    iters = np.asarray(results["iter"])
-    biases = np.array([p["bias"] for p in results["params"]])
-    # Some candidates entered at the top from the start: scored there and nowhere else.
-    at_top = set(biases[iters == 3])
-    assert at_top - set(biases[iters < 3])
     assert search.best_params_ == {"bias": 0.0, "max_iter": 27}
+    results = search.cv_results_
+    iters, batches = np.asarray(results["iter"]), np.asarray(results["batch"])
+    biases = np.array([p["bias"] for p in results["params"]])
+    # Candidates entered at the top from the start (first in their batch): scored there
+    # and nowhere else, one of them (a bias below 0.4) above every promoted candidate,
+    # which ended halving: from then on, only the top rung.
+    entered = {}
+    for bias, it, batch in zip(biases, iters, batches):
+        entered.setdefault(bias, (it, batch))
+    last_low = batches[iters < 3].max()
+    hedged = [b for b, (it, batch) in entered.items() if it == 3 and batch < last_low]
+    assert hedged and min(hedged) < 0.4
+    assert np.all(iters[np.flatnonzero(iters < 3).max() + 1 :] == 3)
+
+
+def test_checkpoint_resume_replays_the_hedge(tmp_path):
+    path = tmp_path / "hedge.jsonl"
+    reference = late_bloomer_search(n_iter=40).fit(X, y)
+
+    def interrupt(state):
+        if state.n_candidates >= 60:  # after halving ended: both rules are replayed
+            raise KeyboardInterrupt
+
+    with pytest.warns(UserWarning, match="interrupted"):
+        late_bloomer_search(n_iter=40, checkpoint=str(path), callbacks=interrupt).fit(X, y)
+    with pytest.warns(UserWarning, match="Resumed"):
+        resumed = late_bloomer_search(n_iter=40, checkpoint=str(path)).fit(X, y)
+    keys = ("iter", "n_resources", "mean_test_score", "batch")
+    assert rows_of(resumed, *keys) == rows_of(reference, *keys)
+    assert resumed.cv_results_["params"] == reference.cv_results_["params"]
+
+
+def test_the_hedge_does_the_same_whatever_n_jobs():
+    def run(n_jobs):
+        search = late_bloomer_search(n_iter=40, n_jobs=n_jobs).fit(X, y)
+        return rows_of(search, "iter", "mean_test_score", "batch") + [
+            tuple(p.items()) for p in search.cv_results_["params"]
+        ]
+
+    assert run(1) == run(2)
 
 
 def test_without_the_hedge_the_guard_alone_misses_the_true_best(monkeypatch):
     monkeypatch.setattr("skhpo._halving.HEDGE_SHARE", 0.0)
     search = late_bloomer_search().fit(X, y)
-    assert search.best_params_["bias"] >= 0.25
+    assert search.best_params_["bias"] >= 0.4
