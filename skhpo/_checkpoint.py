@@ -50,8 +50,8 @@ __all__ = [
 FORMAT_VERSION = 1
 #: The rules that give each row of a halving search its rung (see ``_halving.Rungs``).
 HALVING_RULES = (
-    "entry at the top once a rung misleads or a hedged candidate wins; hedge: from the "
-    "second batch, its first new candidate at the top while under 0.3 of the resource"
+    "entry at the top once a rung misleads or a hedged candidate wins; hedge: once the "
+    "top is reached, a batch's first new candidate at the top while under 0.3 of the resource"
 )
 # Options that may change between a run and its resumption (``selection`` only
 # chooses among the finished candidates).

@@ -138,7 +138,9 @@ class Rungs:
             dtype=int,
         )
         hedge = np.zeros(len(keys), dtype=bool)
-        if new.any() and self.entry < top:  # from the second batch on
+        # Not before a promoted candidate reached the top: till then the best there
+        # would be an unscreened one, worse than the best of the rungs below.
+        if new.any() and self.entry < top and self.scores[top]:
             hedge[np.argmax(new)] = self.hedged < HEDGE_SHARE * self.spent
         rungs[hedge] = top
         return rungs, hedge, self.spent + cost[rungs].sum(), self.hedged + hedge.sum()
