@@ -55,10 +55,11 @@ MIN_PAIRS = 6
 #: A rung is trusted while its ranking agrees with the next rung's at this one-sided
 #: significance (Spearman's rank correlation of the candidates scored on both).
 TRUST_LEVEL = 0.2
-#: The hedge: from the second batch on, a batch's first new candidate enters at the top
-#: (proposed by the top rung's model) while such candidates hold less than this share of
-#: the resource spent (every row, in full-resource units). On the equal-compute
-#: benchmark 0.5 did no better on the MLP than 0.3 (docs/halving.rst).
+#: The hedge: once a promoted candidate reached the top, a batch's first new candidate
+#: enters at the top (proposed by the top rung's model) while such candidates hold less
+#: than this share of the resource spent (every row, in full-resource units). On the
+#: equal-compute benchmark's MLP, 0.5 did no better than 0.3 (with a variant hedging
+#: from the second batch on).
 HEDGE_SHARE = 0.3
 
 
