@@ -49,7 +49,10 @@ __all__ = [
 
 FORMAT_VERSION = 1
 #: The rules that give each row of a halving search its rung (see ``_halving.Rungs``).
-HALVING_RULES = "entry at the top once a rung misleads"
+HALVING_RULES = (
+    "entry at the top once a rung misleads or a hedged candidate wins; hedge: once the "
+    "top is reached, a batch's first new candidate at the top while under 0.3 of the resource"
+)
 # Options that may change between a run and its resumption (``selection`` only
 # chooses among the finished candidates).
 _RESUMABLE_OPTIONS = {"n_iter", "n_jobs", "verbose", "pre_dispatch", "max_time", "callbacks",
@@ -95,7 +98,8 @@ def _options(search: Any) -> dict[str, Any]:
             options.pop(name, None)
     else:
         # The rung of a row is derived from the rows before it by these rules: a file
-        # written under others (before the guard of skhpo._halving) cannot be replayed.
+        # written under others (before the guard or the hedge of skhpo._halving) cannot
+        # be replayed.
         options["halving_rules"] = HALVING_RULES
     if options.get("racing") is False:
         # Likewise racing: a search without it resumes files written before it existed.

@@ -99,7 +99,8 @@ COMMON_PARAMETERS = """
         ``n_estimators``...): successive halving, as in scikit-learn's
         ``HalvingRandomSearchCV``, with the new candidates proposed by this
         search's strategy (see :doc:`/halving`). Candidates enter at the lowest
-        rung (``min_resources``); the best ``1 / factor`` of each rung go up to
+        rung (``min_resources``; a few, and all once the cheap rungs are found
+        to mislead, at ``max_resources``); the best ``1 / factor`` of each rung go up to
         the next, up to ``max_resources``. ``n_iter`` then counts distinct
         candidates: ``cv_results_`` has one row per candidate and rung, with
         ``iter`` (the rung) and ``n_resources`` columns, and the best candidate

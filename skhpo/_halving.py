@@ -2,25 +2,31 @@
 
 A halving search (``resource`` set) evaluates candidates on rungs of growing
 resource (see :mod:`skhpo._resources`). Every candidate enters at the lowest
-rung (at the top once the guard finds cheap rungs that mislead); the best
-``1 / factor`` of a rung go up to the next one. The parts:
+rung (at the top once the guard finds cheap rungs that mislead), except for a
+hedge at the top; the best ``1 / factor`` of a rung go up to the next one. The
+parts:
 
 * :class:`Rungs`: the rows of each rung, who is promoted next, and the rung new
   candidates enter at. A candidate is at most once on each rung and goes up one
-  rung at a time, from the entry rung; the entry rung goes to the top when the
-  guard finds a rung whose ranking does not agree with the next one's. Both
+  rung at a time, from the rung it entered at; the hedge (Hyperband's most
+  conservative bracket) enters one new candidate per batch at the top while
+  those hold less than :data:`HEDGE_SHARE` of the resource spent. The entry
+  rung goes to the top when the guard finds a rung whose ranking does not agree
+  with the next one's, or a hedged candidate beating every promoted one. All
   follow from the rows recorded before, in order, so the rung of a row is
   derived from the rows: nothing else needs storing (checkpoints replay as they
   are).
 * :class:`RungStrategies`: one strategy per rung, each told only its rung's
   scores (scores of different resources are never mixed); new candidates come
-  from the highest rung with enough observations (BOHB's rule).
+  from the highest rung with enough observations (BOHB's rule), the hedge's from
+  the top rung's.
 * :class:`HalvingEvaluator`: evaluates a batch whose rows are on several rungs
   (the resource set in each candidate's parameters, or one call per rung with
   subsampled training sets for ``"n_samples"``); rows carry ``iter`` and
   ``n_resources`` as in scikit-learn's halving searches.
 * :class:`HalvingRun`: the loop of :class:`~skhpo._loop.SearchRun`, with batches
-  planned as in ASHA: promotions first, new lowest-rung candidates fill the rest.
+  planned as in ASHA: the hedged candidate, promotions, then new lowest-rung
+  candidates fill the rest.
 """
 
 from __future__ import annotations
@@ -49,6 +55,12 @@ MIN_PAIRS = 6
 #: A rung is trusted while its ranking agrees with the next rung's at this one-sided
 #: significance (Spearman's rank correlation of the candidates scored on both).
 TRUST_LEVEL = 0.2
+#: The hedge: once a promoted candidate reached the top, a batch's first new candidate
+#: enters at the top (proposed by the top rung's model) while such candidates hold less
+#: than this share of the resource spent (every row, in full-resource units). On the
+#: equal-compute benchmark's MLP, 0.5 did no better than 0.3 (with a variant hedging
+#: from the second batch on).
+HEDGE_SHARE = 0.3
 
 
 def rung_agreement(low: np.ndarray, high: np.ndarray) -> float:
@@ -72,10 +84,12 @@ class Rungs:
     """The rows of each rung so far, which candidates are promoted next, and where new
     candidates enter.
 
-    New candidates enter at rung ``entry`` (0 at first). After each recorded
-    batch the guard compares each trusted rung with the next one on the
-    candidates scored on both (:func:`rung_agreement`); a rung whose ranking is
-    not shown to agree misleads, and ``entry`` moves to the top rung: no
+    New candidates enter at rung ``entry`` (0 at first), or at the top for the
+    hedge (:meth:`place`). After each recorded batch the guard compares each
+    trusted rung with the next one on the candidates scored on both
+    (:func:`rung_agreement`); a rung whose ranking is not shown to agree
+    misleads, and so do the rungs below the top once a hedged candidate beats
+    every promoted one (:meth:`hedge_wins`): ``entry`` moves to the top rung: no
     candidate enters or is promoted below it any more, the candidates left below
     may be entered again at the top (:meth:`released`), and the search goes on as
     a plain search. ``entry`` only rises, and depends only on the rows recorded
@@ -96,17 +110,48 @@ class Rungs:
         self.next_rung: dict[bytes, int] = {}  # one above each candidate's highest row
         self.rows: dict[bytes, np.ndarray] = {}
         self.entry = 0
+        # The hedge's account, in full-resource units: the resource of every row, and of
+        # the rows of candidates that entered at the top from the start.
+        self.spent = 0.0
+        self.hedged = 0.0
+        self.hedge_keys: set[bytes] = set()  # candidates entered at the top from the start
 
     def rungs_of(self, X: np.ndarray) -> np.ndarray:
         """The rung of each row of a batch not recorded yet."""
-        return np.array(
-            [max(self.next_rung.get(k, 0), self.entry) for k in self.space.keys(X)], dtype=int
+        return self.place(self.space.keys(X))[0]
+
+    def place(self, keys: list) -> tuple[np.ndarray, np.ndarray, float, float]:
+        """Rungs of a batch's rows (a key not seen yet, or None, is new).
+
+        New candidates enter at the entry rung, except the batch's first new one,
+        which enters at the top (hedged) if, with it, the candidates entered at
+        the top from the start hold at most :data:`HEDGE_SHARE` of the resource
+        spent. (One per batch, chosen before the batch, so that the planner can
+        put it first: a batch's rows go down the rungs, the order in which
+        ``"n_samples"`` fits them.) Returns the rungs, which rows are hedged,
+        and the account after the batch.
+        """
+        top, n_resources = self.ladder.top, self.ladder.n_resources
+        cost = np.asarray(n_resources, dtype=float) / n_resources[top]
+        new = np.array([k is None or k not in self.next_rung for k in keys], dtype=bool)
+        rungs = np.array(
+            [max(self.next_rung.get(k, 0) if k is not None else 0, self.entry) for k in keys],
+            dtype=int,
         )
+        hedge = np.zeros(len(keys), dtype=bool)
+        # Not before a promoted candidate reached the top: till then the best there
+        # would be an unscreened one, worse than the best of the rungs below.
+        if new.any() and self.entry < top and self.scores[top]:
+            hedge[np.argmax(new)] = self.hedged < HEDGE_SHARE * self.spent
+        rungs[hedge] = top
+        return rungs, hedge, self.spent + cost[rungs].sum(), self.hedged + hedge.sum()
 
     def record(self, X: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Record a finished batch, then judge the rungs; the rung of each row."""
-        rungs = self.rungs_of(X)
-        for key, x, score, rung in zip(self.space.keys(X), X, y, rungs):
+        keys = self.space.keys(X)
+        rungs, hedge, self.spent, self.hedged = self.place(keys)
+        self.hedge_keys.update(k for k, h in zip(keys, hedge) if h)
+        for key, x, score, rung in zip(keys, X, y, rungs):
             self.keys[rung].append(key)
             self.scores[rung].append(float(score))
             self.next_rung[key] = rung + 1
@@ -116,8 +161,10 @@ class Rungs:
 
     @property
     def n_entered(self) -> int:
-        """Distinct candidates evaluated at the entry rung (entered or promoted there)."""
-        return len(self.keys[self.entry])
+        """Distinct candidates evaluated at the entry rung (entered or promoted there),
+        and, below the top, those that entered at the top from the start."""
+        hedged = len(self.hedge_keys) if self.entry < self.ladder.top else 0
+        return len(self.keys[self.entry]) + hedged
 
     def released(self) -> list[bytes]:
         """Candidates left on rungs below the entry rung: they may be entered again."""
@@ -176,6 +223,23 @@ class Rungs:
             if self.agreement(rung) > TRUST_LEVEL:  # NaN (not judged yet) compares False
                 self.entry = self.ladder.top
                 return
+        if self.entry < self.ladder.top and self.hedge_wins():
+            self.entry = self.ladder.top
+
+    def hedge_wins(self) -> bool:
+        """Whether a candidate entered at the top beats every one promoted there.
+
+        The candidates promoted to the top are the best of the cheap rungs'
+        screening; when one that no cheap rung screened scores higher, the rungs
+        below rank what matters at the full resource wrongly, however few
+        candidates they share with the top to show it.
+        """
+        top = self.ladder.top
+        hedged = np.array([k in self.hedge_keys for k in self.keys[top]], dtype=bool)
+        if hedged.all() or not hedged.any():
+            return False
+        best = fitness(np.array(self.scores[top], dtype=float))
+        return bool(best[hedged].max() > best[~hedged].max())
 
     def _ranked(self, rung: int) -> list[bytes]:
         order = np.argsort(-fitness(np.array(self.scores[rung], dtype=float)), kind="stable")
@@ -204,13 +268,16 @@ class RungStrategies:
         self.rungs = rungs
         self.n_min = n_min
         self.default_batch_size = strategies[0].default_batch_size
+        self.for_top = False  # set while asking for candidates to enter at the top
 
     def ask(self, n: int, pending: np.ndarray | None = None) -> np.ndarray:
-        # Rungs below the entry rung mislead: their models propose no more.
+        # Rungs below the entry rung mislead: their models propose no more. The hedge's
+        # candidates come from the top rung's model (its initial design at first), so
+        # that it learns from candidates no cheap rung screened.
         entry = self.rungs.entry
         told = [len(scores) for scores in self.rungs.scores]
         rung = max([entry] + [r for r, count in enumerate(told) if count >= self.n_min])
-        return self.strategies[rung].ask(n, pending)
+        return self.strategies[self.rungs.ladder.top if self.for_top else rung].ask(n, pending)
 
     def tell(self, X: np.ndarray, y: np.ndarray, y_std: np.ndarray | None = None) -> None:
         rungs = self.rungs.record(X, y)
@@ -370,11 +437,11 @@ class HalvingEvaluator(CrossValidationEvaluator):
 class HalvingRun(SearchRun):
     """A search run by successive halving (the search's ``resource`` is set).
 
-    ``n_iter`` counts distinct candidates at the entry rung: each enters there
-    (the lowest rung, until the guard of :class:`Rungs` moves it up), so
-    ``cv_results_`` holds more rows (one per candidate and rung). The run ends
-    when ``n_iter`` candidates have been evaluated at the entry rung and no rung
-    promotes anyone more. When the entry rung rises, the candidates left below
+    ``n_iter`` counts distinct candidates entered: each enters at the entry rung
+    (the lowest rung, until the guard of :class:`Rungs` moves it up) or, hedged,
+    at the top, so ``cv_results_`` holds more rows (one per candidate and rung).
+    The run ends when ``n_iter`` candidates have entered and no rung promotes
+    anyone more. When the entry rung rises, the candidates left below
     it may be proposed again, to enter at the new entry rung.
     """
 
@@ -420,24 +487,37 @@ class HalvingRun(SearchRun):
 
     # -- planning ------------------------------------------------------------------------
     def _ask_whole_batch(self) -> tuple[np.ndarray, list[dict]]:
-        """Promotions first (highest rung first), then new lowest-rung candidates."""
-        X_new = np.empty((0, self.space.n_columns))
+        """The hedged candidate, promotions (highest rung first), then new lowest-rung
+        candidates: the rows go down the rungs."""
+        X_top = X_new = np.empty((0, self.space.n_columns))
         if self.wrapping_up:
             promoted = self.rungs.wrap_up()
         else:
             final = self.exhausted or self.rungs.n_entered >= self.n_iter
             promoted = self.rungs.promotions(final, self.batch_size)
             if not final:
-                room = self.batch_size - len(promoted)
-                X_new = self._new_candidates(min(room, self.n_iter - self.rungs.n_entered))
-                if not promoted and not len(X_new):  # the space is exhausted: promote
+                room = min(self.batch_size - len(promoted), self.n_iter - self.rungs.n_entered)
+                hedged = room > 0 and self.rungs.place([None])[1][0]
+                X_top = self._new_candidates(int(hedged), for_top=True)
+                X_new = self._new_candidates(room - len(X_top))
+                if not promoted and not len(X_top) + len(X_new):  # the space is exhausted
                     return self._ask_whole_batch()
         X_old = np.array([self.rungs.rows[k] for k in promoted]).reshape(-1, self.space.n_columns)
-        X = np.vstack([X_old, X_new])
+        X = np.vstack([X_top, X_old, X_new])  # down the rungs
         return X, self._params(X)
 
-    def _new_candidates(self, n: int) -> np.ndarray:
-        """Up to ``n`` new candidates (the user's first); fewer once the space is exhausted."""
+    def _new_candidates(self, n: int, for_top: bool = False) -> np.ndarray:
+        """Up to ``n`` new candidates (the user's first); fewer once the space is exhausted.
+
+        ``for_top``: to enter at the top, asked of the top rung's model.
+        """
+        self.proposer.strategy.for_top = for_top
+        try:
+            return self._ask_new(n)
+        finally:
+            self.proposer.strategy.for_top = False
+
+    def _ask_new(self, n: int) -> np.ndarray:
         parts = []
         while n > 0:
             X, params = self.proposer.next_batch(n)  # the user's candidates come apart

@@ -60,7 +60,8 @@ def rows_of(search, *keys):
 
 @pytest.mark.parametrize("cls", [BayesSearchCV, TPESearchCV, EvolutionarySearchCV,
                                  CoordinateSearchCV])  # fmt: skip
-def test_rungs_iter_and_n_resources_columns(cls):
+def test_rungs_iter_and_n_resources_columns(cls, monkeypatch):
+    monkeypatch.setattr("skhpo._halving.HEDGE_SHARE", 0.0)  # every candidate enters at rung 0
     search = sgd_search(cls).fit(X, y)
     results = search.cv_results_
     iters, n_resources = np.asarray(results["iter"]), np.asarray(results["n_resources"])
@@ -80,8 +81,10 @@ def test_rungs_iter_and_n_resources_columns(cls):
 
 
 def test_promotion_takes_the_top_of_each_rung_up(monkeypatch):
-    # The promotion rule alone: the guard would find that rung 0 (one epoch) misleads here.
+    # The promotion rule alone: the guard would find that rung 0 (one epoch) misleads here,
+    # and the hedge enters candidates at the top without the rungs below.
     monkeypatch.setattr("skhpo._halving.TRUST_LEVEL", 1.0)
+    monkeypatch.setattr("skhpo._halving.HEDGE_SHARE", 0.0)
     search = sgd_search(n_iter=18).fit(X, y)
     results = search.cv_results_
     iters, scores = np.asarray(results["iter"]), results["mean_test_score"]
@@ -361,8 +364,10 @@ def test_guard_enters_at_the_full_resource_once_a_rung_misleads_and_finds_the_tr
 
 
 def test_without_the_guard_the_reversed_rungs_would_pick_a_bad_candidate(monkeypatch):
-    # What the guard prevents: with it off, the cheap rungs take the worst to the top.
+    # What the guard prevents: with it off (and the hedge), the cheap rungs take the worst
+    # to the top.
     monkeypatch.setattr("skhpo._halving.TRUST_LEVEL", 1.0)
+    monkeypatch.setattr("skhpo._halving.HEDGE_SHARE", 0.0)
     search = reversing_search().fit(X, y)
     assert search.best_params_["bias"] < 0.5
 
@@ -415,3 +420,82 @@ def test_a_checkpoint_written_under_other_halving_rules_is_refused(tmp_path):
     path.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n")
     with pytest.raises(ValueError, match="option halving_rules: file has no value"):
         reversing_search(n_iter=8, checkpoint=str(path)).fit(X, y)
+
+
+class LateBloomer(BaseEstimator, ClassifierMixin):
+    """Scores ``bias`` below 27 iterations; at 27, ``1.5 - bias`` for a bias below 0.4:
+    every rung below the top agrees with the next on the candidates it promotes (the
+    guard has nothing to see), and all of them rank the true best last."""
+
+    def __init__(self, bias=0.0, max_iter=1):
+        self.bias = bias
+        self.max_iter = max_iter
+
+    def fit(self, X, y=None):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+    def score(self, X, y=None):
+        return 1.5 - self.bias if self.max_iter >= 27 and self.bias < 0.4 else self.bias
+
+
+def late_bloomer_search(**options):
+    options = {
+        "n_iter": 81, "resource": "max_iter", "min_resources": 1, "max_resources": 27,
+        "batch_size": 4, "cv": 2, "random_state": 0, **options,
+    }  # fmt: skip
+    return BayesSearchCV(LateBloomer(), {"bias": list(np.linspace(0, 1, 81))}, **options)
+
+
+def test_the_hedge_finds_the_true_best_where_the_upper_rungs_mislead():
+    search = late_bloomer_search().fit(X, y)
+    assert search.best_params_ == {"bias": 0.0, "max_iter": 27}
+    results = search.cv_results_
+    iters, batches = np.asarray(results["iter"]), np.asarray(results["batch"])
+    biases = np.array([p["bias"] for p in results["params"]])
+    # Candidates entered at the top from the start (once a promoted one got there):
+    # scored there and nowhere else, one of them (a bias below 0.4) above every promoted
+    # candidate, which ended halving: from the next batch on, only the top rung.
+    entered = {}
+    for bias, it, batch in zip(biases, iters, batches):
+        entered.setdefault(bias, (it, batch))
+    last_low = batches[iters < 3].max()
+    hedged = [b for b, (it, batch) in entered.items() if it == 3 and batch <= last_low]
+    assert hedged and min(hedged) < 0.4
+    assert np.all(iters[np.flatnonzero(iters < 3).max() + 1 :] == 3)
+
+
+def test_checkpoint_resume_replays_the_hedge(tmp_path):
+    path = tmp_path / "hedge.jsonl"
+    reference = late_bloomer_search(n_iter=40).fit(X, y)
+
+    def interrupt(state):
+        if state.n_candidates >= 60:  # after halving ended: both rules are replayed
+            raise KeyboardInterrupt
+
+    with pytest.warns(UserWarning, match="interrupted"):
+        late_bloomer_search(n_iter=40, checkpoint=str(path), callbacks=interrupt).fit(X, y)
+    with pytest.warns(UserWarning, match="Resumed"):
+        resumed = late_bloomer_search(n_iter=40, checkpoint=str(path)).fit(X, y)
+    keys = ("iter", "n_resources", "mean_test_score", "batch")
+    assert rows_of(resumed, *keys) == rows_of(reference, *keys)
+    assert resumed.cv_results_["params"] == reference.cv_results_["params"]
+
+
+def test_the_hedge_does_the_same_whatever_n_jobs():
+    def run(n_jobs):
+        search = late_bloomer_search(n_iter=40, n_jobs=n_jobs).fit(X, y)
+        return rows_of(search, "iter", "mean_test_score", "batch") + [
+            tuple(p.items()) for p in search.cv_results_["params"]
+        ]
+
+    assert run(1) == run(2)
+
+
+def test_without_the_hedge_the_guard_alone_misses_the_true_best(monkeypatch):
+    monkeypatch.setattr("skhpo._halving.HEDGE_SHARE", 0.0)
+    search = late_bloomer_search().fit(X, y)
+    assert search.best_params_["bias"] >= 0.4
