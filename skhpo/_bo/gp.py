@@ -27,7 +27,7 @@ import numpy as np
 from scipy.linalg import cho_solve, lapack, solve_triangular
 from scipy.optimize import minimize
 
-__all__ = ["GaussianProcess", "matern52"]
+__all__ = ["GaussianProcess", "kumaraswamy_warp", "matern52"]
 
 _SQRT5 = np.sqrt(5.0)
 # Bounds of the log hyperparameters: length scales, signal variance, noise variance.
