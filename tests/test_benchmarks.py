@@ -158,3 +158,11 @@ def test_merge_keeps_one_row_per_run_later_folders_winning(tmp_path):
     merge(tmp_path / "only0", [first, second], seeds=[0])
     rows = [json.loads(x) for x in (tmp_path / "only0" / "results.jsonl").read_text().splitlines()]
     assert {r["seed"] for r in rows} == {0} and len(rows) == 2
+
+
+@pytest.mark.parametrize("problem", ["l1logreg-iris", "l1logreg-wine"])
+def test_l1_logistic_problems_are_plateaus(problem):
+    record = run_one(problem, "sklearn-random", seed=0, n_iter=12)
+    assert record["status"] == "ok", record["reason"]
+    scores = np.round(record["scores"], 12)
+    assert len(np.unique(scores)) < len(scores)  # settings tie

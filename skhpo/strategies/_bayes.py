@@ -90,8 +90,7 @@ class BayesStrategy(Strategy):
         self.acquisition, default_exploration = ACQUISITIONS[acquisition]
         self.exploration = default_exploration if exploration is None else exploration
         self.make_initial_design(n_initial_points)
-        # Numeric inputs (the first columns of the GP's inputs) are warped: see _bo.gp.
-        self._gp = GaussianProcess(warped=np.arange(len(self.inputs.numeric)))
+        self._gp = GaussianProcess()
         self._n_at_last_optimization = 0
         # Evaluated candidates, to screen proposals at a cost that does not grow with them.
         self._seen = SeenRows(space)
