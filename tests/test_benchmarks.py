@@ -220,3 +220,11 @@ def test_a_failed_fit_is_the_worst_loss_so_far_for_a_minimising_peer():
     assert methods._loss(0.8, []) == -0.8
     assert methods._loss(float("nan"), [-0.8, -0.5]) == -0.5
     assert methods._loss(float("nan"), []) == 0.0
+
+
+@pytest.mark.parametrize("problem", ["l1logreg-iris", "l1logreg-wine"])
+def test_l1_logistic_problems_are_plateaus(problem):
+    record = run_one(problem, "sklearn-random", seed=0, n_iter=12)
+    assert record["status"] == "ok", record["reason"]
+    scores = np.round(record["scores"], 12)
+    assert len(np.unique(scores)) < len(scores)  # settings tie
