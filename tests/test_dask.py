@@ -88,8 +88,10 @@ def test_dask_backend_gives_the_local_candidates(Search, client, data):
 
     # Every fit of the search (the final refit aside) ran on the cluster's workers.
     assert _fits_on_cluster(dask_stream.data) == N_ITER * N_SPLITS
-    workers = set(client.scheduler_info()["workers"])
-    assert {t["worker"] for t in dask_stream.data} <= workers
+    # On worker processes of the loopback cluster. (Not checked against the scheduler's
+    # current worker list: under heavy load it may drop a worker that missed heartbeats
+    # and list none for a moment, which failed this test once in CI.)
+    assert all(t["worker"].startswith("tcp://127.0.0.1:") for t in dask_stream.data)
 
     assert len(local.cv_results_["params"]) == N_ITER
     assert remote.cv_results_["params"] == local.cv_results_["params"]
