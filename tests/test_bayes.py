@@ -19,7 +19,7 @@ from skhpo._bo.acquisition import (
     log_probability_of_improvement,
     upper_confidence_bound,
 )
-from skhpo._bo.gp import GaussianProcess, kumaraswamy_warp
+from skhpo._bo.gp import GaussianProcess
 from skhpo._bo.inputs import GPInputs
 from skhpo._bo.optimize import _polish, _polishable_columns, best_allowed, maximize_acquisition
 from skhpo._bo.warping import yeojohnson_exponent
@@ -46,53 +46,6 @@ def test_log_posterior_gradient_matches_finite_differences():
     np.testing.assert_allclose(grad, numeric, rtol=1e-4, atol=1e-4)
 
 
-def test_log_posterior_gradient_with_warped_inputs_matches_finite_differences():
-    X, y = _toy()
-    X[:, 2] = X[:, 2] > 0.5  # a one-hot-like column, left unwarped
-    gp = GaussianProcess(warped=[0, 1])
-    gp.X, gp.y = X, y
-    # length scales, signal, noise, then log a and log b of the two warped inputs
-    theta = np.array([-0.5, 0.3, 1.0, 0.2, np.log(1e-2), 0.3, -0.4, 0.5, 0.2])
-    _, grad = gp._neg_log_posterior(theta)
-    numeric = approx_fprime(theta, lambda t: gp._neg_log_posterior(t)[0], 1e-6)
-    np.testing.assert_allclose(grad, numeric, rtol=1e-4, atol=1e-4)
-
-
-def test_kumaraswamy_warp_derivatives_match_finite_differences():
-    x = np.linspace(0.0, 1.0, 11)[:, None]
-    log_a, log_b, h = np.array([0.4]), np.array([-0.3]), 1e-6
-    warped, d_a, d_b = kumaraswamy_warp(x, log_a, log_b)
-    assert warped[0, 0] == pytest.approx(0.0, abs=1e-3)  # ends fixed (up to the squeeze)
-    assert warped[-1, 0] == pytest.approx(1.0, abs=1e-3)
-    assert (np.diff(warped[:, 0]) > 0).all()  # a CDF: increasing
-    np.testing.assert_allclose(
-        d_a, (kumaraswamy_warp(x, log_a + h, log_b)[0] - warped) / h, rtol=1e-4, atol=1e-6
-    )
-    np.testing.assert_allclose(
-        d_b, (kumaraswamy_warp(x, log_a, log_b + h)[0] - warped) / h, rtol=1e-4, atol=1e-6
-    )
-
-
-def test_warped_gp_fits_a_function_that_is_steep_near_one_end_better():
-    def f(X):
-        return np.sin(10 * np.sqrt(X[:, 0])) + 0.5 * X[:, 1]
-
-    errors = {(): [], (0, 1): []}
-    for seed in range(5):
-        rng = np.random.default_rng(seed)
-        X, Xt = rng.random((20, 2)), rng.random((500, 2))
-        mean, spread = f(X).mean(), f(X).std()
-        for warped in errors:
-            gp = GaussianProcess(warped=warped).fit(X, (f(X) - mean) / spread, rng)
-            predicted = gp.predict(Xt)[0] * spread + mean
-            errors[warped].append(np.sqrt(np.mean((predicted - f(Xt)) ** 2)))
-        # The steep end (x0 near 0) is stretched: a < 1; the linear input stays near identity.
-        a, b = np.exp(gp.hyper.log_warp_a), np.exp(gp.hyper.log_warp_b)
-        assert a[0] < 0.8
-        assert 0.7 < a[1] < 1.4 and 0.7 < b[1] < 1.4
-    assert np.mean(errors[(0, 1)]) < 0.8 * np.mean(errors[()])
-
-
 def test_gp_fits_a_smooth_function_and_ignores_an_irrelevant_input():
     X, y = _toy(n=40)
     gp = GaussianProcess().fit(X, y, np.random.default_rng(0))
@@ -105,12 +58,11 @@ def test_gp_fits_a_smooth_function_and_ignores_an_irrelevant_input():
     assert gp.noise_std < 0.2
 
 
-@pytest.mark.parametrize("warped", [(), (0, 2)])
-def test_conditioning_equals_refitting_with_the_same_hyperparameters(warped):
+def test_conditioning_equals_refitting_with_the_same_hyperparameters():
     X, y = _toy()
-    gp = GaussianProcess(warped=warped).fit(X[:-3], y[:-3], np.random.default_rng(0))
+    gp = GaussianProcess().fit(X[:-3], y[:-3], np.random.default_rng(0))
     conditioned = gp.condition_on(X[-3:], y[-3:])
-    refit = GaussianProcess(warped=warped)
+    refit = GaussianProcess()
     refit.hyper = gp.hyper
     refit.fit(X, y, np.random.default_rng(0), optimize=False)
     Xt, _ = _toy(seed=3)

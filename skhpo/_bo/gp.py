@@ -6,14 +6,6 @@ marginal likelihood under weak priors, found by L-BFGS-B with analytic
 gradients, warm-started from the previous fit. Inputs live in the unit cube;
 outputs are standardised by the caller.
 
-Chosen inputs can be warped by a learned Kumaraswamy CDF,
-``w(x) = 1 - (1 - x^a)^b``, two parameters per input fitted with the others
-(Snoek et al., "Input warping for Bayesian optimization of non-stationary
-functions", ICML 2014, with the Kumaraswamy CDF of HEBO, Cowen-Rivers et al.,
-JAIR 2022): a stationary kernel on warped inputs fits a function that changes
-quickly near one end of a range and slowly elsewhere, as scores often do along
-a regularisation strength.
-
 Notation follows Rasmussen & Williams, *Gaussian Processes for Machine
 Learning* (2006), ch. 2 and 5: ``K = k(X, X) + noise * I = L L^T``,
 ``alpha = K^-1 y``.
@@ -27,7 +19,7 @@ import numpy as np
 from scipy.linalg import cho_solve, lapack
 from scipy.optimize import minimize
 
-__all__ = ["GaussianProcess", "kumaraswamy_warp", "matern52"]
+__all__ = ["GaussianProcess", "matern52"]
 
 _SQRT5 = np.sqrt(5.0)
 # Bounds of the log hyperparameters: length scales, signal variance, noise variance.
@@ -44,12 +36,6 @@ _LOG_NOISE_BOUNDS = (np.log(1e-6), np.log(1.0))
 # variance.
 _LOG_SIGNAL_PRIOR = (0.0, 1.0)
 _LOG_NOISE_PRIOR = (np.log(1e-2), 2.0)
-# Kumaraswamy parameters a, b: bounds and prior of their logs (centred on the
-# identity warp a = b = 1; BoTorch's prior for its Kumaraswamy warping). Inputs
-# are squeezed into [_WARP_EPS, 1 - _WARP_EPS] so that log x and log(1 - x^a) stay finite.
-_LOG_WARP_BOUNDS = (np.log(0.1), np.log(10.0))
-_LOG_WARP_PRIOR = (0.0, 0.75**0.5)
-_WARP_EPS = 1e-6
 
 
 def _length_prior(n_dims: int) -> tuple[float, float]:
@@ -68,58 +54,19 @@ def _scaled_sqdist(A: np.ndarray, B: np.ndarray, length: np.ndarray) -> np.ndarr
     return np.maximum(d, 0.0)
 
 
-def kumaraswamy_warp(
-    X: np.ndarray, log_a: np.ndarray, log_b: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Kumaraswamy CDF ``1 - (1 - x^a)^b`` of each column, and its derivatives.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n, k)
-        Inputs in the unit interval.
-    log_a, log_b : ndarrays of shape (k,)
-
-    Returns
-    -------
-    warped, d_log_a, d_log_b : ndarrays of shape (n, k)
-        The warped inputs and their derivatives with respect to ``log a`` and ``log b``.
-    """
-    x = _WARP_EPS + (1.0 - 2.0 * _WARP_EPS) * np.asarray(X, dtype=float)
-    a, b = np.exp(log_a), np.exp(log_b)
-    u = x**a  # in (0, 1)
-    v = 1.0 - u
-    v_b = v**b
-    d_log_a = b * v_b / v * a * u * np.log(x)
-    d_log_b = -b * v_b * np.log(v)
-    return 1.0 - v_b, d_log_a, d_log_b
-
-
 class _Hyper(NamedTuple):
-    """Log hyperparameters: one length scale per input, signal and noise variance,
-    and the Kumaraswamy parameters of each warped input."""
+    """Log hyperparameters: one length scale per input, signal and noise variance."""
 
     log_length: np.ndarray
     log_signal: float
     log_noise: float
-    log_warp_a: np.ndarray
-    log_warp_b: np.ndarray
 
     def vector(self) -> np.ndarray:
-        return np.concatenate(
-            [self.log_length, [self.log_signal, self.log_noise], self.log_warp_a, self.log_warp_b]
-        )
+        return np.concatenate([self.log_length, [self.log_signal, self.log_noise]])
 
     @classmethod
-    def from_vector(cls, theta: np.ndarray, n_dims: int) -> _Hyper:
-        n_warped = (len(theta) - n_dims - 2) // 2
-        warp = theta[n_dims + 2 :]
-        return cls(
-            theta[:n_dims],
-            float(theta[n_dims]),
-            float(theta[n_dims + 1]),
-            warp[:n_warped],
-            warp[n_warped:],
-        )
+    def from_vector(cls, theta: np.ndarray) -> _Hyper:
+        return cls(theta[:-2], float(theta[-2]), float(theta[-1]))
 
 
 class GaussianProcess:
@@ -132,9 +79,6 @@ class GaussianProcess:
         from the previous fit (or from the prior's median on the first fit).
     max_iter : int, default=100
         L-BFGS-B iterations per start.
-    warped : array-like of int, default=()
-        Columns of the inputs (in the unit interval) warped by a learned
-        Kumaraswamy CDF; the others (e.g. one-hot codes) enter as they are.
 
     Examples
     --------
@@ -146,10 +90,9 @@ class GaussianProcess:
     True
     """
 
-    def __init__(self, n_restarts: int = 2, max_iter: int = 100, warped=()) -> None:
+    def __init__(self, n_restarts: int = 2, max_iter: int = 100) -> None:
         self.n_restarts = n_restarts
         self.max_iter = max_iter
-        self.warped = np.asarray(warped, dtype=np.int64).reshape(-1)
         self.hyper: _Hyper | None = None
 
     # -- fitting ---------------------------------------------------------------------
@@ -166,33 +109,19 @@ class GaussianProcess:
         n_dims = self.X.shape[1]
         if self.hyper is None or len(self.hyper.log_length) != n_dims:
             mu, _ = _length_prior(n_dims)
-            identity = np.zeros(len(self.warped))
-            self.hyper = _Hyper(np.full(n_dims, mu), 0.0, _LOG_NOISE_PRIOR[0], identity, identity)
+            self.hyper = _Hyper(np.full(n_dims, mu), 0.0, _LOG_NOISE_PRIOR[0])
             optimize = True
         if optimize:
-            if not len(self.warped):  # fixed distances: computed once per fit
-                diff2 = (self.X[:, None, :] - self.X[None, :, :]) ** 2
-                self._diff2 = diff2.reshape(len(self.X) ** 2, n_dims)  # n_dims may be 0
+            diff2 = (self.X[:, None, :] - self.X[None, :, :]) ** 2
+            self._diff2 = diff2.reshape(len(self.X) ** 2, n_dims)  # n_dims may be 0
             self.hyper = self._optimize(rng)
-            self.__dict__.pop("_diff2", None)
+            del self._diff2
         self._factorize()
         return self
 
-    def _warp(self, X: np.ndarray) -> np.ndarray:
-        """The kernel's view of inputs ``X``: warped columns replaced by their warps."""
-        if not len(self.warped):
-            return X
-        X = np.array(X, dtype=float)
-        X[:, self.warped] = kumaraswamy_warp(
-            X[:, self.warped], self.hyper.log_warp_a, self.hyper.log_warp_b
-        )[0]
-        return X
-
     def _optimize(self, rng: np.random.Generator) -> _Hyper:
         n_dims = self.X.shape[1]
-        n_warped = len(self.warped)
         bounds = [_LOG_LENGTH_BOUNDS] * n_dims + [_LOG_SIGNAL_BOUNDS, _LOG_NOISE_BOUNDS]
-        bounds += [_LOG_WARP_BOUNDS] * (2 * n_warped)
         low, high = np.array(bounds).T
         mu, sigma = _length_prior(n_dims)
         starts = [self.hyper.vector()]
@@ -203,7 +132,6 @@ class GaussianProcess:
                         rng.normal(mu, sigma / 2, n_dims),
                         rng.normal(*_LOG_SIGNAL_PRIOR, 1) / 2,
                         rng.normal(*_LOG_NOISE_PRIOR, 1) / 2,
-                        rng.normal(*_LOG_WARP_PRIOR, 2 * n_warped) / 2,
                     ]
                 )
             )
@@ -219,7 +147,7 @@ class GaussianProcess:
             )
             if np.isfinite(result.fun) and result.fun < best_value:
                 best_theta, best_value = result.x, result.fun
-        return _Hyper.from_vector(best_theta, n_dims)
+        return _Hyper.from_vector(best_theta)
 
     def _neg_log_posterior(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
         """Negative log marginal likelihood plus priors, and its gradient.
@@ -227,19 +155,11 @@ class GaussianProcess:
         R&W eq. (5.8) for the value and (5.9) for the gradient:
         ``d log p(y|X) / d theta_j = 1/2 tr((alpha alpha^T - K^-1) dK/d theta_j)``.
         """
-        n_dims = self.X.shape[1]
-        hyper = _Hyper.from_vector(theta, n_dims)
+        hyper = _Hyper.from_vector(theta)
         inv_length2 = np.exp(-2.0 * hyper.log_length)
         signal, noise = np.exp(hyper.log_signal), np.exp(hyper.log_noise)
         y, n = self.y, len(self.y)
-        if len(self.warped):
-            Xw = self.X.copy()
-            Xw[:, self.warped], d_log_a, d_log_b = kumaraswamy_warp(
-                self.X[:, self.warped], hyper.log_warp_a, hyper.log_warp_b
-            )
-            diff2 = ((Xw[:, None, :] - Xw[None, :, :]) ** 2).reshape(n * n, n_dims)
-        else:
-            diff2 = self._diff2  # (n * n, d) squared differences per input, fixed per fit
+        diff2 = self._diff2  # (n * n, d) squared differences per input, fixed per fit
         r = np.sqrt(diff2 @ inv_length2).reshape(n, n)
         exp = np.exp(-_SQRT5 * r)
         K_f = signal * (1.0 + _SQRT5 * r + 5.0 / 3.0 * r**2) * exp
@@ -257,22 +177,13 @@ class GaussianProcess:
         grad_length = -0.5 * ((W * G).ravel() @ diff2) * inv_length2
         grad_signal = -0.5 * np.sum(W * K_f)
         grad_noise = -0.5 * noise * np.trace(W)
-        grad = [grad_length, [grad_signal, grad_noise]]
-        if len(self.warped):
-            # dK_ij/dw_ik = -G_ij (w_ik - w_jk) / l_k^2; with M = W * G (symmetric),
-            # d nll / d theta = sum_i dw_ik/dtheta (w_ik sum_j M_ij - (M w)_ik) / l_k^2.
-            M = W * G
-            Wk = Xw[:, self.warped]
-            pull = (Wk * M.sum(1)[:, None] - M @ Wk) * inv_length2[self.warped]
-            grad += [(d_log_a * pull).sum(0), (d_log_b * pull).sum(0)]
-        grad = np.concatenate(grad)
+        grad = np.concatenate([grad_length, [grad_signal, grad_noise]])
         # Log-normal priors on the hyperparameters (in log space: Gaussian).
-        mu, sigma = _length_prior(n_dims)
+        mu, sigma = _length_prior(self.X.shape[1])
         for value, (m, s), sl in (
-            (hyper.log_length, (mu, sigma), slice(0, n_dims)),
-            (hyper.log_signal, _LOG_SIGNAL_PRIOR, slice(n_dims, n_dims + 1)),
-            (hyper.log_noise, _LOG_NOISE_PRIOR, slice(n_dims + 1, n_dims + 2)),
-            (theta[n_dims + 2 :], _LOG_WARP_PRIOR, slice(n_dims + 2, None)),
+            (hyper.log_length, (mu, sigma), slice(0, -2)),
+            (hyper.log_signal, _LOG_SIGNAL_PRIOR, slice(-2, -1)),
+            (hyper.log_noise, _LOG_NOISE_PRIOR, slice(-1, None)),
         ):
             nll += np.sum((value - m) ** 2) / (2 * s**2)
             grad[sl] += (value - m) / s**2
@@ -280,9 +191,7 @@ class GaussianProcess:
 
     def _factorize(self) -> None:
         length, signal, noise = self._params()
-        self._X_warped = self._warp(self.X)
-        K = matern52(self._X_warped, self._X_warped, length, signal)
-        K += (noise + 1e-10) * np.eye(len(self.X))
+        K = matern52(self.X, self.X, length, signal) + (noise + 1e-10) * np.eye(len(self.X))
         jitter = 0.0
         while True:
             try:
@@ -309,7 +218,7 @@ class GaussianProcess:
         mean, std : ndarrays of shape (m,)
         """
         length, signal, _ = self._params()
-        K_s = matern52(self._warp(np.asarray(X, dtype=float)), self._X_warped, length, signal)
+        K_s = matern52(np.asarray(X, dtype=float), self.X, length, signal)  # (m, n)
         mean = K_s @ self.alpha
         # LAPACK directly: solve_triangular's checks cost as much as the solve
         # at the sizes of the polish, called at each of its steps.
@@ -327,7 +236,7 @@ class GaussianProcess:
 
         Used for fantasies when building a batch (constant liar).
         """
-        other = GaussianProcess(self.n_restarts, self.max_iter, self.warped)
+        other = GaussianProcess(self.n_restarts, self.max_iter)
         other.hyper = self.hyper
         other.X = np.vstack([self.X, X_new])
         other.y = np.concatenate([self.y, y_new])
