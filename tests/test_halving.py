@@ -315,9 +315,8 @@ def test_batches_are_full_while_new_candidates_come():
     assert np.any((iters > 0) & (batches < last_new))  # promotions came before the last new one
 
 
-class Reversing(BaseEstimator, ClassifierMixin):
-    """Scores ``bias`` with 3 iterations or more, ``-bias`` with 1: the cheapest rung
-    ranks every candidate in reverse."""
+class _ScoredByRung(BaseEstimator, ClassifierMixin):
+    """Learns nothing; ``score`` is a function of ``bias`` and ``max_iter`` (the rung)."""
 
     def __init__(self, bias=0.0, max_iter=1):
         self.bias = bias
@@ -329,6 +328,11 @@ class Reversing(BaseEstimator, ClassifierMixin):
 
     def predict(self, X):
         return np.full(len(X), self.classes_[0])
+
+
+class Reversing(_ScoredByRung):
+    """Scores ``bias`` with 3 iterations or more, ``-bias`` with 1: the cheapest rung
+    ranks every candidate in reverse."""
 
     def score(self, X, y=None):
         return self.bias if self.max_iter >= 3 else -self.bias
@@ -422,21 +426,10 @@ def test_a_checkpoint_written_under_other_halving_rules_is_refused(tmp_path):
         reversing_search(n_iter=8, checkpoint=str(path)).fit(X, y)
 
 
-class LateBloomer(BaseEstimator, ClassifierMixin):
+class LateBloomer(_ScoredByRung):
     """Scores ``bias`` below 27 iterations; at 27, ``1.5 - bias`` for a bias below 0.4:
     every rung below the top agrees with the next on the candidates it promotes (the
     guard has nothing to see), and all of them rank the true best last."""
-
-    def __init__(self, bias=0.0, max_iter=1):
-        self.bias = bias
-        self.max_iter = max_iter
-
-    def fit(self, X, y=None):
-        self.classes_ = np.unique(y)
-        return self
-
-    def predict(self, X):
-        return np.full(len(X), self.classes_[0])
 
     def score(self, X, y=None):
         return 1.5 - self.bias if self.max_iter >= 27 and self.bias < 0.4 else self.bias
