@@ -23,6 +23,7 @@ import numpy as np
 from sklearn.base import is_classifier
 from sklearn.model_selection._search import BaseSearchCV
 
+from skhpo._compat import is_all_fits_failed_error
 from skhpo.utils import all_searches
 
 from . import spaces
@@ -490,7 +491,7 @@ class AskTellSearchCV(BaseSearchCV):
             except ValueError as exc:
                 # scikit-learn raises when every fit of a call failed, and keeps no row of
                 # it: the optimiser is told NaN and the search goes on.
-                if not str(exc).lstrip().startswith("All the") or "fits failed" not in str(exc):
+                if not is_all_fits_failed_error(exc):
                     raise
                 score = float("nan")
             optimizer.tell(score)
