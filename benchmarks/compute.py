@@ -46,7 +46,7 @@ from .compute_methods import SPECS, Context, Row, check_available, missing_optio
 from .compute_problems import COMPUTE_PROBLEMS, DEFAULT_PROBLEMS, CostlyProblem, get_compute_problem
 from .environment import revision
 from .experiment import failure_reason
-from .harness import command_string, jsonable, output_folder, run_meta
+from .harness import command_string, finish_run, jsonable, output_folder, run_meta
 
 __all__ = ["incumbent_curve", "main", "run_group"]
 
@@ -269,13 +269,9 @@ def main(argv: list[str] | None = None) -> Path:
         "n_iter": args.n_iter,
         "cap": args.cap,
     }
-    (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    if not args.no_report:
-        from .compute_report import write_report
+    from .compute_report import write_report
 
-        write_report(out)
-    print(f"done in {meta['wall_time']:.0f} s: {out}", file=sys.stderr)
-    return out
+    return finish_run(out, meta, args.no_report, write_report)
 
 
 if __name__ == "__main__":

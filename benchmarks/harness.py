@@ -50,6 +50,7 @@ __all__ = [
     "build_search",
     "command_string",
     "command_line",
+    "finish_run",
     "jsonable",
     "log",
     "output_folder",
@@ -280,6 +281,15 @@ def write_outputs(out: Path, results: dict, report: list[str]) -> None:
     text = json.dumps(jsonable(results), indent=1, allow_nan=False)
     (out / "results.json").write_text(text + "\n", encoding="utf-8")
     (out / "report.md").write_text("\n".join(report) + "\n", encoding="utf-8")
+
+
+def finish_run(out: Path, meta: dict, no_report: bool, write_report: Any) -> Path:
+    """Write ``meta.json`` in ``out``, then the report unless ``no_report``; say where."""
+    (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    if not no_report:
+        write_report(out)
+    print(f"done in {meta['wall_time']:.0f} s: {out}", file=sys.stderr)
+    return out
 
 
 # -- command line ----------------------------------------------------------------------------

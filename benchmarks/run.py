@@ -28,7 +28,7 @@ from joblib import Parallel, delayed
 
 from .environment import revision
 from .experiment import run_group
-from .harness import command_string, output_folder, run_meta
+from .harness import command_string, finish_run, output_folder, run_meta
 from .methods import METHODS
 from .problems import PROBLEMS, QUICK_PROBLEMS, SCALING_PROBLEM
 
@@ -170,13 +170,9 @@ def main(argv: list[str] | None = None) -> Path:
         "seeds": args.seeds if args.seeds is not None else mode.seeds,
         "scaling_caps": SCALING_CAPS if mode.scaling else {},
     }
-    (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    if not args.no_report:
-        from .report import write_report
+    from .report import write_report
 
-        write_report(out)
-    print(f"done in {meta['wall_time']:.0f} s: {out}", file=sys.stderr)
-    return out
+    return finish_run(out, meta, args.no_report, write_report)
 
 
 if __name__ == "__main__":
