@@ -11,8 +11,11 @@ per (problem, method, seed, n_iter): a later folder replaces the rows of an
 earlier one, so a rerun method supersedes its old results. ``--methods``,
 ``--n-iter`` and ``--seeds`` keep only those rows (to compare a subset over
 more seeds, or to fold a rerun into a report of fewer seeds). The
-merged ``meta.json`` lists every folder's command and revision in order; the
-runs must share their library versions, since a report states one set.
+merged ``meta.json`` lists every folder's command and revision in order. The
+runs must share their library versions, since a report states one set, unless
+``--mixed-versions`` is given (a peer measured later, after an upgrade): then
+the report names, for each library whose version differs, which methods ran
+with which version.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import argparse
 import json
 from pathlib import Path
 
-from .report import load, write_report
+from .report import load, version_differences, write_report
 
 __all__ = ["merge"]
 
@@ -33,15 +36,19 @@ def merge(
     n_iters: list[int] | None = None,
     seeds: list[int] | None = None,
     report=write_report,
+    mixed_versions: bool = False,
 ) -> Path:
     """Write the merged ``results.jsonl``, ``meta.json`` and report into ``out``.
 
     ``report(out)`` writes the report (the equal-compute benchmark passes its own).
+    ``mixed_versions`` allows rows run with different library versions; the
+    report then lists them (``report.version_differences``).
 
     Raises
     ------
     ValueError
-        If the folders ran with different library versions.
+        If the kept rows ran with different library versions (each row's own
+        ``versions``, else its folder's) and ``mixed_versions`` is False.
     """
     rows: dict[tuple, dict] = {}
     metas = []
@@ -54,12 +61,18 @@ def merge(
                 and (n_iters is None or r["n_iter"] in n_iters)
                 and (seeds is None or r["seed"] in seeds)
             ):
-                rows[r["problem"], r["method"], r["seed"], r["n_iter"]] = r
-    versions = [m.get("versions") for m in metas if m.get("versions")]
-    # A package one folder does not record (threadpoolctl, recorded since run_meta) is
-    # not a different version.
-    if any(v[k] != versions[0][k] for v in versions for k in v.keys() & versions[0].keys()):
-        raise ValueError("the folders ran with different library versions; report them apart")
+                rows[r["problem"], r["method"], r["seed"], r["n_iter"]] = {
+                    "versions": meta.get("versions", {}),  # rows before per-row versions
+                    **r,
+                }
+    differences = version_differences(list(rows.values()))
+    if differences and not mixed_versions:
+        raise ValueError(
+            "the folders ran with different library versions ("
+            + "; ".join(differences)
+            + "); report them apart, or pass mixed_versions=True (--mixed-versions) to "
+            "merge them and have the report say which methods ran with which"
+        )
     merged = dict(metas[0])
     merged.update(
         command="`, then `".join(m.get("command", "?") for m in metas),
@@ -81,8 +94,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--methods", nargs="+")
     parser.add_argument("--n-iter", type=int, nargs="+", dest="n_iters")
     parser.add_argument("--seeds", type=int, nargs="+")
+    parser.add_argument(
+        "--mixed-versions",
+        action="store_true",
+        help="merge rows run with different library versions (the report lists them)",
+    )
     args = parser.parse_args(argv)
-    print(merge(args.out, args.folders, args.methods, args.n_iters, args.seeds))
+    print(
+        merge(
+            args.out,
+            args.folders,
+            args.methods,
+            args.n_iters,
+            args.seeds,
+            mixed_versions=args.mixed_versions,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -39,6 +39,27 @@ def load(folder: Path) -> tuple[list[dict], dict]:
     return records, meta
 
 
+def version_differences(records: list[dict]) -> list[str]:
+    """For each library whose recorded version differs between rows, which methods
+    ran with which version: ``"optuna 5.0.0 (optuna-tpe), 5.1.0 (optuna-gp)"``.
+
+    A library a row does not record (threadpoolctl, recorded since ``run_meta``)
+    is not a different version.
+    """
+    methods_by_version: dict[str, dict[str, set]] = {}
+    for r in records:
+        for library, version in (r.get("versions") or {}).items():
+            if version:
+                methods_by_version.setdefault(library, {}).setdefault(version, set())
+                methods_by_version[library][version].add(r["method"])
+    return [
+        f"{library} "
+        + ", ".join(f"{v} ({', '.join(sorted(ms))})" for v, ms in sorted(by_version.items()))
+        for library, by_version in methods_by_version.items()
+        if len(by_version) > 1
+    ]
+
+
 # -- formatting ----------------------------------------------------------------------------
 def markdown_table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
     """Lines of a markdown table (and a blank line after it)."""
@@ -137,6 +158,10 @@ def _provenance(meta: dict, records: list[dict]) -> list[str]:
         f"- **Machine**: {machine.get('cpu', '?')}, {machine.get('nproc', '?')} CPUs, "
         f"{machine.get('platform', '?')}",
         "- **Versions**: " + ", ".join(f"{k} {v}" for k, v in versions.items() if v),
+        *(
+            f"- **Versions that differ between rows** (merged with `--mixed-versions`): {d}"
+            for d in version_differences(records)
+        ),
         f"- **Checkout**: git `{meta.get('revision') or 'unknown'}` (skhpo installed editable)",
         "- **Not installed**: " + (", ".join(k for k, v in versions.items() if not v) or "none"),
     ]

@@ -140,17 +140,37 @@ def test_merge_compares_only_the_versions_both_folders_record(tmp_path):
     from benchmarks.merge import merge
 
     folders = []
-    for name, versions in (("a", {"numpy": "2"}), ("b", {"numpy": "2", "threadpoolctl": "3"}),
-                           ("c", {"numpy": "1"})):  # fmt: skip
+    for seed, (name, versions) in enumerate(
+        (("a", {"numpy": "2"}), ("b", {"numpy": "2", "threadpoolctl": "3"}), ("c", {"numpy": "1"}))
+    ):
         folder = tmp_path / name
         folder.mkdir()
-        record = run_one("branin", "sklearn-random", 0, 5)
+        record = run_one("branin", "sklearn-random", seed, 5)  # rows a later one cannot replace
+        del record["versions"]  # a row from before rows carried their versions
         (folder / "results.jsonl").write_text(json.dumps(record) + "\n")
         (folder / "meta.json").write_text(json.dumps({"command": name, "versions": versions}))
         folders.append(folder)
     merge(tmp_path / "ab", folders[:2])
     with pytest.raises(ValueError, match="different library versions"):
         merge(tmp_path / "ac", [folders[0], folders[2]])
+
+
+def test_merge_checks_each_rows_versions_and_reports_mixed_ones(tmp_path):
+    from benchmarks.merge import merge
+
+    folders = []
+    for name, method, optuna in (("a", "sklearn-random", "5.0.0"), ("b", "skhpo-random", "5.1.0")):
+        folder = tmp_path / name
+        folder.mkdir()
+        record = run_one("branin", method, 0, 5)
+        record["versions"] = {**record["versions"], "optuna": optuna}
+        (folder / "results.jsonl").write_text(json.dumps(record) + "\n")  # no meta.json
+        folders.append(folder)
+    with pytest.raises(ValueError, match=r"optuna 5\.0\.0 \(sklearn-random\), 5\.1\.0"):
+        merge(tmp_path / "strict", folders)
+    report = merge(tmp_path / "mixed", folders, mixed_versions=True).read_text()
+    assert "differ between rows" in report
+    assert "optuna 5.0.0 (sklearn-random), 5.1.0 (skhpo-random)" in report
 
 
 def test_merge_keeps_one_row_per_run_later_folders_winning(tmp_path):
