@@ -3,13 +3,13 @@
 Usage::
 
     python -m benchmarks.merge OUT_DIR IN_DIR [IN_DIR ...] [--methods M ...] [--n-iter N ...]
-        [--seeds S ...]
+        [--seeds S ...] [--problems P ...] [--mixed-versions]
 
 A long benchmark rarely runs in one go: a full run split over sessions, five
 more seeds run later, one method rerun after a change. Merging keeps one row
 per (problem, method, seed, n_iter): a later folder replaces the rows of an
 earlier one, so a rerun method supersedes its old results. ``--methods``,
-``--n-iter`` and ``--seeds`` keep only those rows (to compare a subset over
+``--n-iter``, ``--seeds`` and ``--problems`` keep only those rows (to compare a subset over
 more seeds, or to fold a rerun into a report of fewer seeds). The
 merged ``meta.json`` lists every folder's command and revision in order. The
 runs must share their library versions, since a report states one set, unless
@@ -37,6 +37,7 @@ def merge(
     seeds: list[int] | None = None,
     report=write_report,
     mixed_versions: bool = False,
+    problems: list[str] | None = None,
 ) -> Path:
     """Write the merged ``results.jsonl``, ``meta.json`` and report into ``out``.
 
@@ -60,6 +61,7 @@ def merge(
                 (methods is None or r["method"] in methods)
                 and (n_iters is None or r["n_iter"] in n_iters)
                 and (seeds is None or r["seed"] in seeds)
+                and (problems is None or r["problem"] in problems)
             ):
                 rows[r["problem"], r["method"], r["seed"], r["n_iter"]] = {
                     "versions": meta.get("versions", {}),  # rows before per-row versions
@@ -94,6 +96,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--methods", nargs="+")
     parser.add_argument("--n-iter", type=int, nargs="+", dest="n_iters")
     parser.add_argument("--seeds", type=int, nargs="+")
+    parser.add_argument("--problems", nargs="+")
     parser.add_argument(
         "--mixed-versions",
         action="store_true",
@@ -108,6 +111,7 @@ def main(argv: list[str] | None = None) -> None:
             args.n_iters,
             args.seeds,
             mixed_versions=args.mixed_versions,
+            problems=args.problems,
         )
     )
 

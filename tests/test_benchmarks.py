@@ -195,6 +195,8 @@ def test_merge_keeps_one_row_per_run_later_folders_winning(tmp_path):
     merge(tmp_path / "only0", [first, second], seeds=[0])
     rows = [json.loads(x) for x in (tmp_path / "only0" / "results.jsonl").read_text().splitlines()]
     assert {r["seed"] for r in rows} == {0} and len(rows) == 2
+    merge(tmp_path / "none", [first, second], problems=["hartmann6"])
+    assert (tmp_path / "none" / "results.jsonl").read_text() == ""
 
 
 class _ListOptimizer:
