@@ -250,3 +250,13 @@ def test_l1_logistic_problems_are_plateaus(problem):
     assert record["status"] == "ok", record["reason"]
     scores = np.round(record["scores"], 12)
     assert len(np.unique(scores)) < len(scores)  # settings tie
+
+
+def test_selection_noise_floor_compares_every_candidate_with_its_own_holdout():
+    from benchmarks.selection import unselected_error
+
+    run = {
+        "fold_scores": [[0.8, 0.9], [0.5, 0.7], [np.nan, 0.6]],
+        "holdout_scores": [0.75, 0.7, 0.9],  # the third has no mean CV score: left out
+    }
+    assert unselected_error(run) == pytest.approx((0.1 + 0.1) / 2)
