@@ -70,7 +70,11 @@ RESULTS_DIR = REPO_ROOT / "benchmarks" / "results"
 #: The reference of every ratio: scikit-learn's RandomizedSearchCV.
 BASELINE = "sklearn-random"
 #: skhpo's public searches, from ``skhpo.utils.all_searches`` (via the method table).
-SKHPO_METHODS = tuple(m.name for m in METHODS.values() if m.skhpo and m.module == "skhpo")
+SKHPO_METHODS = tuple(
+    m.name
+    for m in METHODS.values()
+    if m.skhpo and m.module == "skhpo" and not m.on_request  # one per search, its defaults
+)
 #: What the parallel and memory measurements compare: the baseline and skhpo's searches.
 COMPARED_METHODS = (BASELINE, *SKHPO_METHODS)
 #: Environment variables that size BLAS and OpenMP thread pools.

@@ -14,7 +14,7 @@ import inspect
 import math
 import random
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -216,10 +216,11 @@ class Method:
 # -- skhpo ---------------------------------------------------------------------------------
 @dataclass
 class SkhpoMethod(Method):
-    """One of skhpo's searches with its default options."""
+    """One of skhpo's searches with its default options, or with ``options`` set."""
 
     class_name: str = ""
     module: str = "skhpo"
+    options: dict = field(default_factory=dict)
 
     def unavailable(self) -> str | None:
         reason = super().unavailable()
@@ -234,9 +235,13 @@ class SkhpoMethod(Method):
             spaces.to_skhpo(setting.problem.space),
             n_iter=setting.n_iter,
             random_state=setting.seed,
+            **self.options,
             **setting.common(),
         )
-        return search, {"class": f"{self.module}.{self.class_name}", "options": "defaults"}
+        return search, {
+            "class": f"{self.module}.{self.class_name}",
+            "options": self.options or "defaults",
+        }
 
 
 # -- scikit-learn ----------------------------------------------------------------------------
@@ -743,6 +748,17 @@ METHODS: dict[str, Method] = {
             skhpo=True,
             class_name="RandomStrategySearchCV",
             module="skhpo.testing",
+        ),
+        # The peers propose one candidate at a time here (n_jobs=1); this is the Bayes
+        # search in that setting, as the docs advise when fits cannot run in parallel.
+        SkhpoMethod(
+            "skhpo-bayes-seq",
+            "skhpo",
+            _SKHPO,
+            skhpo=True,
+            class_name="BayesSearchCV",
+            options={"batch_size": 1},
+            on_request=True,
         ),
         RandomSearch("sklearn-random", "scikit-learn"),
         GridSearch("sklearn-grid", "scikit-learn"),

@@ -260,3 +260,10 @@ def test_selection_noise_floor_compares_every_candidate_with_its_own_holdout():
         "holdout_scores": [0.75, 0.7, 0.9],  # the third has no mean CV score: left out
     }
     assert unselected_error(run) == pytest.approx((0.1 + 0.1) / 2)
+
+
+def test_sequential_bayes_method_passes_its_batch_size():
+    record = run_one("branin", "skhpo-bayes-seq", 0, 6)
+    assert record["status"] == "ok" and record["n_evaluated"] == 6
+    assert record["config"]["options"] == {"batch_size": 1}
+    assert run_one("branin", "skhpo-bayes", 0, 6)["config"]["options"] == "defaults"
