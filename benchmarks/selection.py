@@ -18,7 +18,7 @@ pure-noise one where every candidate's true accuracy is 0.5.
 
 Run from the repository root::
 
-    python -m benchmarks.selection --seeds 10 --out benchmarks/results/latest-selection
+    python -m benchmarks.selection --seeds 30 --out benchmarks/results/latest-selection
     python -m benchmarks.selection --report benchmarks/results/latest-selection
 
 The first writes ``runs.jsonl`` (one line per problem, search and seed) and the
