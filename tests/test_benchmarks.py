@@ -267,3 +267,22 @@ def test_sequential_bayes_method_passes_its_batch_size():
     assert record["status"] == "ok" and record["n_evaluated"] == 6
     assert record["config"]["options"] == {"batch_size": 1}
     assert run_one("branin", "skhpo-bayes", 0, 6)["config"]["options"] == "defaults"
+
+
+def test_peer_ranks_ranks_one_skhpo_method_against_the_peers_only():
+    from benchmarks.peer_ranks import peer_table
+
+    def row(method, seed, best_cv):
+        return {"problem": "p", "method": method, "seed": seed, "n_iter": 50, "status": "ok",
+                "synthetic": False, "best_cv": best_cv}  # fmt: skip
+
+    records = [row("sklearn-random", s, 0.0) for s in (0, 1)]
+    records += [row("hebo", 0, 0.9), row("hebo", 1, 0.5)]
+    records += [row("skhpo-bayes", 0, 1.0), row("skhpo-bayes", 1, 1.0)]
+    records += [row("skhpo-bayes-seq", 0, 2.0), row("skhpo-bayes-seq", 1, 2.0)]  # not ranked
+    lines = peer_table(records, "skhpo-bayes")
+    assert lines[0].startswith("2 (problem, seed) pairs")
+    assert lines[1].split()[0] == "skhpo-bayes" and "mean rank 1.00" in lines[1]
+    assert "mean rank 2.00" in lines[2] and lines[2].startswith("hebo")
+    # normalized: 0 = random's median 0.0, 100 = best seen 2.0 (seq's rows count there)
+    assert "skhpo-bayes - hebo: +15.0" in "\n".join(lines)  # 50 against (45 + 25) / 2
