@@ -26,6 +26,9 @@ DISTRIBUTIONS = (
     "deap",
     "pandas",
     "matplotlib",
+    "hebo",
+    "smac",
+    "torch",
 )
 
 

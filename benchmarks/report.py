@@ -208,7 +208,11 @@ def _status(records: list[dict]) -> list[str]:
         runs = [r for r in records if r["method"] == method]
         ok = sum(r["status"] == "ok" for r in runs)
         library = METHODS[method].library
-        version = next(iter(runs))["versions"].get(library) or "not installed"
+        recorded = next(iter(runs))["versions"]
+        # A row from before its library's version was recorded says so, not "missing".
+        version = recorded.get(library) or (
+            "not installed" if library in recorded else "not recorded"
+        )
         notes = sorted({f"{r['status']}: {r['reason']}" for r in runs if r["status"] != "ok"})
         problems = sorted({r["problem"] for r in runs if r["status"] == "error"})
         if problems:

@@ -286,3 +286,11 @@ def test_peer_ranks_ranks_one_skhpo_method_against_the_peers_only():
     assert "mean rank 2.00" in lines[2] and lines[2].startswith("hebo")
     # normalized: 0 = random's median 0.0, 100 = best seen 2.0 (seq's rows count there)
     assert "skhpo-bayes - hebo: +15.0" in "\n".join(lines)  # 50 against (45 + 25) / 2
+
+
+def test_report_tells_a_library_not_installed_from_one_not_recorded(tmp_path):
+    record = run_one("branin", "sklearn-random", 0, 5)
+    for versions, said in (({"scikit-learn": None}, "not installed"), ({}, "not recorded")):
+        record["versions"] = versions
+        (tmp_path / "results.jsonl").write_text(json.dumps(record) + "\n")
+        assert f"| `sklearn-random` | scikit-learn {said} |" in write_report(tmp_path).read_text()
