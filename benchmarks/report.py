@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from itertools import pairwise
 from pathlib import Path
@@ -46,11 +47,10 @@ def version_differences(records: list[dict]) -> list[str]:
     A library a row does not record (threadpoolctl, recorded since ``run_meta``)
     is not a different version.
     """
-    methods_by_version: dict[str, dict[str, set]] = {}
+    methods_by_version: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     for r in records:
         for library, version in (r.get("versions") or {}).items():
             if version:
-                methods_by_version.setdefault(library, {}).setdefault(version, set())
                 methods_by_version[library][version].add(r["method"])
     return [
         f"{library} "

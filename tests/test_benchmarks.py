@@ -294,3 +294,19 @@ def test_report_tells_a_library_not_installed_from_one_not_recorded(tmp_path):
         record["versions"] = versions
         (tmp_path / "results.jsonl").write_text(json.dumps(record) + "\n")
         assert f"| `sklearn-random` | scikit-learn {said} |" in write_report(tmp_path).read_text()
+
+
+def test_overhead_table_divides_within_each_group():
+    from benchmarks.peer_ranks import overhead_table
+
+    def row(method, seed, overhead):
+        return {"problem": "p", "method": method, "seed": seed, "n_iter": 50, "status": "ok",
+                "overhead_per_candidate": overhead}  # fmt: skip
+
+    # A loaded machine doubles both methods' overhead in seed 1: the ratio stays 2.
+    records = [row("skhpo-bayes", 0, 0.002), row("hebo", 0, 0.001)]
+    records += [row("skhpo-bayes", 1, 0.004), row("hebo", 1, 0.002)]
+    lines = overhead_table(records, "skhpo-bayes")
+    assert lines[0].startswith("overhead per candidate, 2 ")
+    assert lines[2].startswith("hebo") and "median 2, largest 2" in lines[2]
+    assert "3.00 ms" in lines[1]
