@@ -5,14 +5,15 @@
 ``scipy.stats.yeojohnson_llf`` spends about 0.3 ms in input handling (axis and
 NaN policy) around a few microseconds of arithmetic, several milliseconds per
 proposal in all. This is the same maximisation (same bounds, same tolerance)
-with the log-likelihood evaluated directly on the transform scipy provides.
+with the log-likelihood evaluated directly. The transform is scipy's
+arithmetic, operation for operation (so the values are the same to the last
+bit), with the logarithms that do not depend on the exponent taken once.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from scipy.optimize import fminbound
-from scipy.stats import yeojohnson
 
 __all__ = ["yeojohnson_exponent"]
 
@@ -35,15 +36,37 @@ def yeojohnson_exponent(y: np.ndarray) -> float:
     if np.all(y == 0):
         return 1.0
     jacobian = np.sum(np.sign(y) * np.log1p(np.abs(y)))  # log-Jacobian per unit of exponent
+    transform = _transform_of(y)
 
     def negative_log_likelihood(exponent: float) -> float:
         with np.errstate(over="ignore", invalid="ignore"):
-            variance = yeojohnson(y, exponent).var()
+            variance = transform(exponent).var()
         if not np.isfinite(variance) or variance <= 0:
             return np.inf
         return 0.5 * len(y) * np.log(variance) - (exponent - 1.0) * jacobian
 
     return float(fminbound(negative_log_likelihood, *_bounds(y), xtol=_XTOL))
+
+
+def _transform_of(y: np.ndarray):
+    """``exponent -> scipy.stats.yeojohnson(y, exponent)``, same arithmetic."""
+    eps = np.finfo(float).eps
+    positive = y >= 0
+    log_positive, log_negative = np.log1p(y[positive]), np.log1p(-y[~positive])
+    out = np.zeros_like(y)
+
+    def transform(exponent: float) -> np.ndarray:
+        if abs(exponent) < eps:
+            out[positive] = log_positive
+        else:
+            out[positive] = np.expm1(exponent * log_positive) / exponent
+        if abs(exponent - 2) > eps:
+            out[~positive] = -np.expm1((2 - exponent) * log_negative) / (2 - exponent)
+        else:
+            out[~positive] = -log_negative
+        return out
+
+    return transform
 
 
 def _bounds(y: np.ndarray) -> tuple[float, float]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.stats import yeojohnson
-from threadpoolctl import threadpool_limits
 
 from .._bo.acquisition import ACQUISITIONS
 from .._bo.gp import GaussianProcess
 from .._bo.inputs import GPInputs
 from .._bo.optimize import maximize_acquisition
 from .._bo.seen import SeenRows
+from .._bo.threads import one_blas_thread
 from .._bo.warping import yeojohnson_exponent
 from ..space import SearchSpace
 from ._base import Strategy, fitness
@@ -112,7 +112,7 @@ class BayesStrategy(Strategy):
             return np.array(chosen)
         if np.isfinite(self.y).sum() < 2:  # nothing to model yet
             return np.vstack([*chosen, self.fill(n - len(chosen))])
-        with threadpool_limits(1, user_api="blas"):  # small matrices: threads only contend
+        with one_blas_thread():
             chosen += self._propose(n - len(chosen), pending, chosen)
         return np.array(chosen)
 
