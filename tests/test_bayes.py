@@ -118,6 +118,18 @@ def test_warping_exponent_is_scipys_maximum_likelihood_exponent(kind):
     assert yeojohnson_exponent(y) == pytest.approx(yeojohnson_normmax(y), abs=1e-7)
 
 
+@pytest.mark.parametrize("exponent", [0.0, 2.0, 0.5, 1.7, -1.2, 3.3, 1e-17, 2.0 + 1e-17])
+def test_warping_transform_is_scipys_to_the_bit(exponent):
+    from scipy.stats import yeojohnson
+
+    from skhpo._bo.warping import _transform_of
+
+    y = np.random.default_rng(4).normal(size=50) * 3.0  # both signs
+    transform = _transform_of(y)
+    assert np.array_equal(transform(exponent), yeojohnson(y, exponent))
+    assert np.array_equal(transform(0.9), yeojohnson(y, 0.9))  # reusable
+
+
 # -- the strategy ----------------------------------------------------------------------------------
 def _optimize(cls, f, space, n, batch, seed):
     strategy = cls(space, np.random.default_rng(seed))
@@ -294,7 +306,7 @@ def test_work_of_a_proposal_stops_growing_past_max_model_points(monkeypatch):
     from skhpo._bo import warping
 
     seen = {"screened": [], "gp": [], "warping": []}
-    codes, predict, transform = SearchSpace._codes, GaussianProcess.predict, warping.yeojohnson
+    codes, predict, transform = SearchSpace._codes, GaussianProcess.predict, warping._transform_of
 
     def spy_codes(self, X):
         seen["screened"].append(len(X))
@@ -304,13 +316,13 @@ def test_work_of_a_proposal_stops_growing_past_max_model_points(monkeypatch):
         seen["gp"].append(len(self.X))
         return predict(self, X)
 
-    def spy_transform(data, exponent):  # the likelihood of the warping's exponent
+    def spy_transform(data):  # the likelihood of the warping's exponent
         seen["warping"].append(len(data))
-        return transform(data, exponent)
+        return transform(data)
 
     monkeypatch.setattr(SearchSpace, "_codes", spy_codes)
     monkeypatch.setattr(GaussianProcess, "predict", spy_predict)
-    monkeypatch.setattr(warping, "yeojohnson", spy_transform)
+    monkeypatch.setattr(warping, "_transform_of", spy_transform)
     space = SearchSpace({"x": Real(-5.0, 5.0), "n": Integer(1, 50)})
     largest = {}
     for n_observed in (1500, 3000):
@@ -421,3 +433,18 @@ def test_bayes_options_are_validated_before_any_fit(iris, counter, option, match
     with pytest.raises(ValueError, match=match):
         BayesSearchCV(counter(), {"a": Real(0, 1)}, **option).fit(X, y)
     assert counter.n_fits == 0
+
+
+def test_one_blas_thread_limits_blas_and_restores_it():
+    from threadpoolctl import threadpool_info
+
+    from skhpo._bo.threads import one_blas_thread
+
+    def blas_threads():
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    before = blas_threads()
+    for _ in range(2):  # the controller is reused
+        with one_blas_thread():
+            assert set(blas_threads()) <= {1}
+        assert blas_threads() == before

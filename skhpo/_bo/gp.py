@@ -163,14 +163,15 @@ class GaussianProcess:
         r = np.sqrt(diff2 @ inv_length2).reshape(n, n)
         exp = np.exp(-_SQRT5 * r)
         K_f = signal * (1.0 + _SQRT5 * r + 5.0 / 3.0 * r**2) * exp
-        K = K_f + (noise + 1e-10) * np.eye(n)
+        K = K_f.copy()
+        K.flat[:: n + 1] += noise + 1e-10
         L, info = lapack.dpotrf(K, lower=True, clean=True)
         if info != 0:
             return 1e10, np.zeros_like(theta)
         alpha = cho_solve((L, True), y)
         nll = 0.5 * y @ alpha + np.log(np.diag(L)).sum() + 0.5 * n * np.log(2 * np.pi)
-        K_inv, _ = lapack.dpotri(L, lower=True)
-        K_inv = np.tril(K_inv) + np.tril(K_inv, -1).T
+        K_inv, _ = lapack.dpotri(L, lower=True)  # lower triangle; the upper stays L's zeros
+        K_inv += np.tril(K_inv, -1).T
         W = np.outer(alpha, alpha) - K_inv
         # dK/dlog(length_i) = signal * 5/3 (1 + sqrt5 r) exp(-sqrt5 r) * diff_i^2 / length_i^2
         G = signal * 5.0 / 3.0 * (1.0 + _SQRT5 * r) * exp
