@@ -96,11 +96,12 @@ def add_normalized_scores(records: list[dict], baseline: str) -> dict[tuple, tup
     return references
 
 
-def add_ranks(records: list[dict]) -> None:
-    """Add ``rank`` (1 = best CV score; ties share the mean rank) to every successful
-    record, among the methods run on the same problem, seed and budget; in place."""
+def add_ranks(records: list[dict], key: str = "best_cv") -> None:
+    """Add ``rank`` (1 = highest ``key``, the best CV score by default; ties share the
+    mean rank) to every successful record, among the methods run on the same problem,
+    seed and budget; in place."""
     for runs in group(_ok(records), "problem", "seed", "n_iter").values():
-        ranks = rankdata([-r["best_cv"] for r in runs], method="average")
+        ranks = rankdata([-r[key] for r in runs], method="average")
         for r, rank in zip(runs, ranks):
             r["rank"] = float(rank)
 

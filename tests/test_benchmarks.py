@@ -286,6 +286,13 @@ def test_peer_ranks_ranks_one_skhpo_method_against_the_peers_only():
     assert "mean rank 2.00" in lines[2] and lines[2].startswith("hebo")
     # normalized: 0 = random's median 0.0, 100 = best seen 2.0 (seq's rows count there)
     assert "skhpo-bayes - hebo: +15.0" in "\n".join(lines)  # 50 against (45 + 25) / 2
+    # Ranked by the held-out score, HEBO is first; the normalized scores stay the CV's.
+    for r in records:
+        r["test_score"] = {"hebo": 0.8, "skhpo-bayes": 0.7}.get(r["method"], 0.0)
+    by_test = peer_table(records, "skhpo-bayes", rank_by="test_score")
+    assert "ranked by test_score" in by_test[0]
+    assert by_test[1].startswith("hebo") and "mean rank 1.00" in by_test[1]
+    assert "skhpo-bayes - hebo: +15.0" in "\n".join(by_test)
 
 
 def test_report_tells_a_library_not_installed_from_one_not_recorded(tmp_path):
