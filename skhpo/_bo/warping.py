@@ -12,6 +12,8 @@ bit), with the logarithms that do not depend on the exponent taken once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy.optimize import fminbound
 
@@ -48,14 +50,14 @@ def yeojohnson_exponent(y: np.ndarray) -> float:
     return float(fminbound(negative_log_likelihood, *_bounds(y), xtol=_XTOL))
 
 
-def _transform_of(y: np.ndarray):
+def _transform_of(y: np.ndarray) -> Callable[[float], np.ndarray]:
     """``exponent -> scipy.stats.yeojohnson(y, exponent)``, same arithmetic."""
     eps = np.finfo(float).eps
     positive = y >= 0
     log_positive, log_negative = np.log1p(y[positive]), np.log1p(-y[~positive])
-    out = np.zeros_like(y)
 
     def transform(exponent: float) -> np.ndarray:
+        out = np.empty_like(y)
         if abs(exponent) < eps:
             out[positive] = log_positive
         else:
