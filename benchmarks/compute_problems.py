@@ -176,6 +176,27 @@ _PROBLEMS = [
     ),
 ]
 
+#: Problems run on request (``--problems``), for fits of a second or more: the first
+#: run pays for every fit of the grid (about 15 CPU minutes).
+_LARGE = [
+    CostlyProblem(
+        "hgb-classif-large",
+        "HistGradientBoosting on 40,000 generated rows (20 features), log loss: "
+        "learning_rate, max_iter, max_leaf_nodes (96 configurations; fits of about "
+        "1.5 CPU seconds on average, for the halving target on fits of a second or more)",
+        lambda: HistGradientBoostingClassifier(early_stopping=False, random_state=0),
+        {
+            "learning_rate": Choice([0.01, 0.02, 0.05, 0.1, 0.2, 0.5]),
+            "max_iter": Choice([50, 100, 200, 400]),
+            "max_leaf_nodes": Choice([15, 31, 63, 127]),
+        },
+        _classification(40_000, 2),
+        classification=True,
+        scoring="neg_log_loss",
+        response="predict_proba",
+    ),
+]
+
 #: A problem of a few milliseconds per fit, for the harness's own test.
 TINY = CostlyProblem(
     "tiny-logreg",
@@ -189,7 +210,7 @@ TINY = CostlyProblem(
 )
 
 #: Every problem of ``python -m benchmarks.compute``, by name.
-COMPUTE_PROBLEMS: dict[str, CostlyProblem] = {p.name: p for p in [*_PROBLEMS, TINY]}
+COMPUTE_PROBLEMS: dict[str, CostlyProblem] = {p.name: p for p in [*_PROBLEMS, *_LARGE, TINY]}
 #: The problems run by default.
 DEFAULT_PROBLEMS = [p.name for p in _PROBLEMS]
 
