@@ -41,6 +41,7 @@ from scipy.stats import spearmanr
 from sklearn.exceptions import FitFailedWarning
 
 from ._compat import is_all_fits_failed_error
+from ._continuation import ContinuationStore, continuation_parameter
 from ._evaluation import BatchOutcome, CrossValidationEvaluator
 from ._inputs import entropy, metric_names, optimised_metric
 from ._loop import SearchRun
@@ -484,6 +485,22 @@ class HalvingRun(SearchRun):
         # The planner decides what a checkpoint's batches hold: every stored row is
         # restored (its rung follows from the rows of its candidate before it).
         self.replay.n_iter = sys.maxsize
+        self._continue_training(search, seam, ladder)
+
+    def _continue_training(self, search: Any, seam: Any, ladder: ResourceLadder) -> None:
+        """Where warm starts give the same model, promoted candidates continue training."""
+        self.continuation: ContinuationStore | None = None
+        self._restore_estimator: Any = None
+        if ladder.resource == "n_samples":
+            return
+        if continuation_parameter(search.estimator, ladder.resource) is None:
+            return
+        store = ContinuationStore(search.estimator, ladder.resource, ladder.n_resources[-1])
+        self._restore_estimator = seam.fitting_with(store.estimator)
+        if self._restore_estimator is None:
+            store.close()
+            return
+        self.continuation = store
 
     # -- planning ------------------------------------------------------------------------
     def _ask_whole_batch(self) -> tuple[np.ndarray, list[dict]]:
@@ -580,6 +597,15 @@ class HalvingRun(SearchRun):
         self.interrupts.release()
         stop = self.recorder.report(self.evaluator.results)
         return stop and not self._wrap_up()
+
+    def _release(self) -> None:
+        super()._release()
+        if getattr(self, "_restore_estimator", None) is not None:
+            self._restore_estimator()  # before refit clones it
+            self._restore_estimator = None
+        if getattr(self, "continuation", None) is not None:
+            self.continuation.close()
+            self.continuation = None
 
     def _finish(self) -> None:
         if self.rungs.n_entered and not self.rungs.top_reached():  # only after a Ctrl-C

@@ -15,7 +15,10 @@ per-fit state onto the search:
 * the pre-release callback API (``sklearn.callback``), behind
   :class:`TaskContext`, which does nothing when there are no callbacks;
 * the ``X``, ``y`` and splitter parameters ``evaluate_candidates`` closes over
-  (``data``), which successive halving checks before any fit.
+  (``data``), which successive halving checks before any fit, and the estimator
+  it clones for every fit (``fitting_with``), which halving on an iteration
+  parameter replaces for the duration of the search so that promoted
+  candidates continue training.
 """
 
 from __future__ import annotations
@@ -106,6 +109,22 @@ class FitSeam:
         cells = dict(zip(names, self.evaluate_candidates.__closure__))
         routed = cells["routed_params"].cell_contents
         return cells["X"].cell_contents, cells["y"].cell_contents, dict(routed.splitter.split)
+
+    def fitting_with(self, estimator: Any) -> Callable[[], None] | None:
+        """Make ``evaluate_candidates`` clone ``estimator`` for its fits, until the
+        returned function is called (``refit`` must clone the user's estimator again);
+        None, and nothing changed, where this scikit-learn's ``fit`` has no such local."""
+        cells = self.fit_locals()
+        if cells is None:
+            return None
+        cell = cells["base_estimator"]
+        given = cell.cell_contents
+        cell.cell_contents = estimator
+
+        def restore() -> None:
+            cell.cell_contents = given
+
+        return restore
 
     def batch_splits(self, batch: int) -> list[list[dict]]:
         """scikit-learn's per-fold results of each candidate of ``batch`` (for checkpoints)."""

@@ -317,3 +317,20 @@ def test_overhead_table_divides_within_each_group():
     assert lines[0].startswith("overhead per candidate, 2 ")
     assert lines[2].startswith("hebo") and "median 2, largest 2" in lines[2]
     assert "3.00 ms" in lines[1]
+
+
+def test_continuation_benchmark_counts_what_promoted_rows_could_continue():
+    from benchmarks.continuation import continuable_share, same_results
+
+    # Candidate a: rungs 10, 30, 90; b: 10 only; c entered at the top (90).
+    results = {
+        "params": [{"x": "a", "n": 10}, {"x": "b", "n": 10}, {"x": "a", "n": 30},
+                   {"x": "a", "n": 90}, {"x": "c", "n": 90}],
+        "n_resources": [10, 10, 30, 90, 90],
+        "iter": np.array([0, 0, 1, 2, 2]),
+        "split0_test_score": np.array([0.1, 0.2, 0.3, np.nan, 0.5]),
+    }  # fmt: skip
+    assert continuable_share(results, "n") == pytest.approx((10 + 30) / 230)
+    assert same_results(results, dict(results))
+    moved = dict(results, split0_test_score=np.array([0.1, 0.2, 0.3, np.nan, 0.6]))
+    assert not same_results(results, moved)
