@@ -13,7 +13,9 @@ Estimators left out start over: ``MLPClassifier``/``MLPRegressor`` and the SGD
 estimators reset their optimiser's state and learning-rate schedule at every
 ``fit``, and a linear model warm-started from a less converged solution ends
 elsewhere than one started from zero, so their continued models differ from
-the ones trained from scratch.
+the ones trained from scratch. Boosting that stops on a validation score
+(``n_iter_no_change``, HistGradientBoosting's early stopping) starts over too:
+continued, it may stop at another iteration.
 
 How: during the search, the estimator each fit clones is an instance of a
 subclass of the user's estimator's class (:func:`continuing_estimator`) whose
@@ -49,6 +51,8 @@ from sklearn.ensemble import (
     RandomForestRegressor,
 )
 
+from ._resources import _n_rows
+
 __all__ = ["CONTINUABLE", "ContinuationStore", "continuation_parameter"]
 
 #: Estimator classes (exactly these, not subclasses) whose ``warm_start`` continuation
@@ -65,6 +69,19 @@ CONTINUABLE: dict[type, str] = {
     HistGradientBoostingClassifier: "max_iter",
     HistGradientBoostingRegressor: "max_iter",
 }
+
+
+def _stops_early(owner: Any, n_samples: int) -> bool:
+    """Whether ``owner`` stops on a validation score: its continued fit may stop elsewhere
+    (gradient boosting's ``n_iter_no_change``; HistGradientBoosting's early stopping,
+    which ``"auto"`` turns on above 10,000 samples)."""
+    if isinstance(owner, GradientBoostingClassifier | GradientBoostingRegressor):
+        return owner.n_iter_no_change is not None
+    if isinstance(owner, HistGradientBoostingClassifier | HistGradientBoostingRegressor):
+        return owner.early_stopping is True or (
+            owner.early_stopping == "auto" and n_samples > 10_000
+        )
+    return False
 
 
 def continuation_parameter(estimator: Any, resource: str) -> str | None:
@@ -126,7 +143,12 @@ def _continuing_fit(self: Any, X: Any, y: Any = None, **fit_params: Any) -> Any:
     parent = type(self).__mro__[1]
     params = self.get_params(deep=True)
     level, warm_given = params[resource], params[warm]
-    key = _fit_key(params, (resource, warm), X, y, fit_params)
+    owner_path = resource.rpartition("__")[0]
+    owner = params[owner_path] if owner_path else self
+    key = (
+        None if _stops_early(owner, _n_rows(X))
+        else _fit_key(params, (resource, warm), X, y, fit_params)
+    )  # fmt: skip
     earlier = None if key is None else _latest(folder, key, below=level)
     if earlier is None:
         parent.fit(self, X, y, **fit_params)

@@ -7,7 +7,11 @@ import pytest
 from sklearn import config_context
 from sklearn.base import clone
 from sklearn.datasets import make_classification, make_regression
-from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.ensemble import (
+    GradientBoostingClassifier,
+    HistGradientBoostingClassifier,
+    RandomForestClassifier,
+)
 from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import StratifiedKFold
 from sklearn.neural_network import MLPClassifier
@@ -58,6 +62,25 @@ def test_each_listed_estimator_continued_is_the_model_fitted_from_scratch(cls):
 )  # fmt: skip
 def test_continuation_parameter(estimator, resource, expected):
     assert continuation_parameter(estimator, resource) == expected
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        GradientBoostingClassifier(random_state=0, n_iter_no_change=2, learning_rate=0.5),
+        HistGradientBoostingClassifier(random_state=0, early_stopping=True),
+    ],
+    ids=["GradientBoosting-n_iter_no_change", "HistGradientBoosting-early_stopping"],
+)
+def test_estimators_that_stop_on_a_validation_score_start_over(estimator, continued_fits):
+    # Continued, gradient boosting with n_iter_no_change stops elsewhere than from scratch.
+    name = CONTINUABLE[type(estimator)]
+    search = TPESearchCV(
+        estimator, {"learning_rate": [0.1, 0.3, 0.5]}, n_iter=3, resource=name,
+        min_resources=2, max_resources=18, batch_size=3, cv=3, random_state=0,
+    ).fit(X, y)  # fmt: skip
+    assert len(search.cv_results_["params"]) > 3  # candidates were promoted
+    assert not any(continued_fits)
 
 
 def forest_search(estimator=None, resource="n_estimators", **options):
