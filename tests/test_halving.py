@@ -367,6 +367,27 @@ def test_guard_enters_at_the_full_resource_once_a_rung_misleads_and_finds_the_tr
     assert search.best_params_ == {"bias": 1.0, "max_iter": 27}
 
 
+def test_when_the_guard_ends_halving_the_incumbent_goes_to_the_top_first():
+    # Before the guard fires, the search's incumbent is the best of the highest rung
+    # reached; the first row at the full resource is that candidate, not an unscreened
+    # design point, so the best the search would return does not fall back.
+    # Five rungs: the guard fires (rung 0 ranks in reverse) before anyone is at the top.
+    search = reversing_search(max_resources=81).fit(X, y)
+    results = search.cv_results_
+    iters = np.asarray(results["iter"])
+    scores = np.asarray(results["mean_test_score"])
+    biases = [p["bias"] for p in results["params"]]
+    first_top = int(np.flatnonzero(iters == 4)[0])
+    reached = iters[:first_top].max()
+    assert reached < 4
+    below = [i for i in range(first_top) if iters[i] == reached]
+    incumbent = biases[max(below, key=lambda i: scores[i])]
+    assert biases[first_top] == incumbent
+    # Carried once, not proposed again as a new candidate.
+    top_biases = [b for b, it in zip(biases, iters) if it == 4]
+    assert len(top_biases) == len(set(top_biases)) == 27
+
+
 def test_without_the_guard_the_reversed_rungs_would_pick_a_bad_candidate(monkeypatch):
     # What the guard prevents: with it off (and the hedge), the cheap rungs take the worst
     # to the top.
