@@ -495,6 +495,9 @@ class HalvingRun(SearchRun):
         others = [
             search._make_strategy(self.space, np.random.default_rng(s)) for s in strategy_seeds[1:]
         ]
+        # The start of the plain search: the user's candidates, then the first strategy's
+        # design (all entered at the lowest rung, in this order).
+        self.n_start = len(self.proposer.initial) + len(first.initial_design)
         n_min = max(self.space.n_columns + 2, getattr(first, "n_initial_points", 0) or 0)
         self.proposer.strategy = RungStrategies([first, *others], self.rungs, n_min)
         old = self.evaluator
@@ -619,9 +622,31 @@ class HalvingRun(SearchRun):
         if self.rungs.entry != entry:  # a rung misleads: its candidates may enter higher
             self.proposer.evaluated_keys.difference_update(self.rungs.released())
             self.exhausted = False
+            self._start_as_the_plain_search()
         self.interrupts.release()
         stop = self.recorder.report(self.evaluator.results)
         return stop and not self._wrap_up()
+
+    def _start_as_the_plain_search(self) -> None:
+        """Once halving has ended: the top rung's design replays the plain search's start.
+
+        The candidates a plain search would have evaluated first (the user's, then
+        the design) were entered at the lowest rung, where they were misranked;
+        the top rung's model hands them out first in place of its own design
+        points not handed out yet, so that the search goes on as the plain search
+        would have begun, the cost of the cheap rungs apart (on the equal-compute
+        benchmark's MLP a plain search's first design point is often among the
+        best). Candidates already at the top, or carried there, are skipped.
+        """
+        top = self.ladder.top
+        carried = set(self.rungs.carried())
+        start = [
+            self.rungs.rows[key]
+            for key in self.rungs.keys[0][: self.n_start]
+            if self.rungs.next_rung[key] <= top and key not in carried
+        ]
+        if start:
+            self.proposer.strategy.strategies[top].hand_out_first(np.array(start))
 
     def _release(self) -> None:
         super()._release()

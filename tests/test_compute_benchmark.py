@@ -162,3 +162,30 @@ def test_random_search_order_depends_on_the_seed_even_over_the_whole_grid(tmp_pa
         assert config["n_iter"] == TINY.grid_size == len(rows)
         orders.append([memo.param_key(r.params, TINY.space) for r in rows[:6]])
     assert orders[0] != orders[1]
+
+
+def test_compare_pairs_two_checkouts_run_by_run(tmp_path):
+    from benchmarks.compute_compare import compare
+
+    def run(method, seed, curve):
+        return {"problem": "p", "method": method, "seed": seed, "status": "ok",
+                "curve": curve, "total_cpu": 100.0, "best": curve[-1][1],
+                "best_folds": [0.8], "best_params": {}, "pruned_params": [],
+                "unraced": "skhpo-bayes"}  # fmt: skip
+
+    before, after = tmp_path / "before", tmp_path / "after"
+    for folder, late in ((before, 0.6), (after, 0.8)):
+        folder.mkdir()
+        records = [run("skhpo-bayes", s, [[10.0, 0.5], [100.0, 1.0]]) for s in (0, 1)]
+        # The halving search reaches ``late`` at 30 % of the reference's CPU, 1.0 at the end.
+        records += [
+            run("skhpo-bayes-halving", s, [[5.0, 0.5], [30.0, late], [90.0, 1.0]]) for s in (0, 1)
+        ]
+        (folder / "results.jsonl").write_text("\n".join(map(json.dumps, records)))
+    text = "\n".join(compare([before], [after], ("skhpo-bayes-halving",)))
+    # One scale over both: 0 = 0.5, 100 = 1.0; at 50 %: before 20, after 60, paired +40.
+    assert "| skhpo-bayes-halving@before | 2 | 0.0 | 20.0 | 100.0 |" in text
+    assert "| skhpo-bayes-halving@after | 2 | 0.0 | 60.0 | 100.0 |" in text
+    assert "@ 50% +40.0 ± 0.0 (+2/-0)" in text
+    # The plain search comes from the before folders only, once per seed.
+    assert "| skhpo-bayes | 2 |" in text

@@ -388,6 +388,22 @@ def test_when_the_guard_ends_halving_the_incumbent_goes_to_the_top_first():
     assert len(top_biases) == len(set(top_biases)) == 27
 
 
+def test_when_the_guard_ends_halving_the_search_goes_on_as_the_plain_search_began():
+    # After the incumbent, the top rung replays the plain search's start: the first
+    # candidates entered at the cheapest rung (the initial design), in their order.
+    search = reversing_search(max_resources=81).fit(X, y)
+    results = search.cv_results_
+    iters = np.asarray(results["iter"])
+    biases = [p["bias"] for p in results["params"]]
+    first_top = int(np.flatnonzero(iters == 4)[0])
+    n_design = 5  # BayesSearchCV's design for one column: n_columns + 1, at least 5
+    started = [b for b, it in zip(biases, iters) if it == 0][:n_design]
+    assert biases[first_top + 1 : first_top + 1 + n_design] == started
+    plain = BayesSearchCV(Reversing(max_iter=81), {"bias": BIASES}, n_iter=n_design, cv=2,
+                          batch_size=4, random_state=0).fit(X, y)  # fmt: skip
+    assert [p["bias"] for p in plain.cv_results_["params"]] == started
+
+
 def test_without_the_guard_the_reversed_rungs_would_pick_a_bad_candidate(monkeypatch):
     # What the guard prevents: with it off (and the hedge), the cheap rungs take the worst
     # to the top.

@@ -68,6 +68,19 @@ class Strategy(ABC):
         self._n_designed += len(rows)
         return rows
 
+    def hand_out_first(self, rows: np.ndarray) -> None:
+        """Hand out ``rows`` in place of the next initial-design rows (at most as many).
+
+        The design keeps its size: ``rows`` replace its first rows not handed out
+        yet, the rest follow as before.
+        """
+        start = self._n_designed
+        rows = np.asarray(rows, dtype=float).reshape(-1, self.space.n_columns)
+        rows = rows[: len(self.initial_design) - start]
+        self.initial_design = np.vstack(
+            [self.initial_design[:start], rows, self.initial_design[start + len(rows) :]]
+        )
+
     def avoid(self, pending: np.ndarray | None = None) -> np.ndarray:
         """The rows a proposal must not repeat: every evaluated row, then ``pending``."""
         if pending is None:
