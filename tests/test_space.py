@@ -334,6 +334,24 @@ def test_to_unit_rejects_values_outside_the_dimension():
     assert Real(0, 1).contains(np.float64(0.5))
 
 
+def test_a_numpy_scalar_is_the_same_choice_as_its_python_value():
+    # Lists built with numpy hold numpy scalars; a user's own value of the same number
+    # (initial_params, a best_params from elsewhere) names the same choice.
+    from skhpo._inputs import encode_initial
+
+    space = SearchSpace({"C": list(np.linspace(0, 1, 5)), "k": list(np.arange(1, 4))})
+    X, _ = encode_initial(space, [{"C": 0.5, "k": 2}])
+    assert space.decode(X) == [{"C": 0.5, "k": 2}]
+    pair = Categorical([1.0, 2.0])
+    assert pair.to_unit([np.float64(2.0)]) == pair.to_unit([2.0])
+    # 1, 1.0 and True stay three choices, with numpy's kinds too.
+    assert Categorical([1, 1.0, True]).n_levels == 3
+    with pytest.raises(ValueError, match="appears twice"):
+        Categorical([np.float64(0.5), 0.5])
+    with pytest.raises(ValueError):
+        Categorical([1, 2]).to_unit([np.float64(1.0)])
+
+
 def test_dimensions_compare_by_value_and_are_immutable():
     assert Real(0, 1) == Real(0.0, 1.0)
     assert hash(Real(0, 1)) == hash(Real(0.0, 1.0))

@@ -76,10 +76,13 @@ def same_value(a: Any, b: Any) -> bool:
     Identity first; estimators compare by class and parameters; anything else by
     type and ``==`` (so ``1``, ``1.0`` and ``True`` stay distinct choices, and
     objects whose ``==`` does not give a bool, e.g. arrays, compare by identity).
+    A numpy scalar counts as the Python type it stands for: ``np.float64(0.5)``
+    (from ``np.linspace``) and ``0.5`` are the same choice, as are
+    ``np.int64(3)`` and ``3``.
     """
     if a is b:
         return True
-    if type(a) is not type(b):
+    if _value_type(a) is not _value_type(b):
         return False
     if _is_estimator(a):
         pa, pb = a.get_params(deep=False), b.get_params(deep=False)
@@ -88,6 +91,19 @@ def same_value(a: Any, b: Any) -> bool:
         return bool(a == b)
     except Exception:  # noqa: BLE001 - ambiguous or failing __eq__ means "not equal"
         return False
+
+
+def _value_type(value: Any) -> type:
+    """The type that decides whether two values may be the same choice."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool
+    if isinstance(value, (int, np.integer)):
+        return int
+    if isinstance(value, (float, np.floating)):
+        return float
+    if isinstance(value, (str, np.str_)):
+        return str
+    return type(value)
 
 
 class Kind(enum.Enum):
