@@ -352,6 +352,15 @@ def test_a_numpy_scalar_is_the_same_choice_as_its_python_value():
         Categorical([1, 2]).to_unit([np.float64(1.0)])
 
 
+def test_a_range_is_a_list_of_choices_as_in_grid_search():
+    # {"n_neighbors": range(1, 31)}, as scikit-learn's examples write it.
+    space = SearchSpace({"k": range(1, 31, 3)})
+    assert space.columns[0].dimension == Ordinal(list(range(1, 31, 3)))
+    assert Categorical(range(3)).choices == (0, 1, 2)
+    with pytest.raises(TypeError, match="list, tuple, range"):
+        SearchSpace({"k": {1, 2}})
+
+
 def test_dimensions_compare_by_value_and_are_immutable():
     assert Real(0, 1) == Real(0.0, 1.0)
     assert hash(Real(0, 1)) == hash(Real(0.0, 1.0))

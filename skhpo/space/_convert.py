@@ -53,6 +53,8 @@ def as_dimension(value: Any, where: str) -> Dimension:
 def _as_dimension(value: Any) -> Dimension:
     if isinstance(value, Dimension):
         return value
+    if isinstance(value, range):  # as GridSearchCV takes it: {"n_neighbors": range(1, 31)}
+        value = list(value)
     if isinstance(value, (list, tuple, np.ndarray)):
         values = value.tolist() if isinstance(value, np.ndarray) and value.ndim == 1 else value
         if isinstance(value, np.ndarray) and value.ndim != 1:
@@ -65,7 +67,7 @@ def _as_dimension(value: Any) -> Dimension:
     if hasattr(value, "rvs") and not isinstance(value, type):
         return _from_distribution(value)
     raise TypeError(
-        "must be a list, tuple or 1-D array of choices, a scipy.stats distribution, "
+        "must be a list, tuple, range or 1-D array of choices, a scipy.stats distribution, "
         f"or a Real / Integer / Categorical dimension; got {type(value).__name__} {value!r}"
     )
 

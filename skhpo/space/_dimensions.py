@@ -484,9 +484,10 @@ def _check_choices(cls_name: str, choices: Any) -> list:
                 f"{cls_name}: choices must be one-dimensional, got shape {choices.shape}"
             )
         choices = choices.tolist()  # native Python values, never numpy scalars
-    elif not isinstance(choices, (list, tuple)):
+    elif not isinstance(choices, (list, tuple, range)):
         raise TypeError(
-            f"{cls_name}: choices must be a list, tuple or 1-D array, got {type(choices).__name__}"
+            f"{cls_name}: choices must be a list, tuple, range or 1-D array, "
+            f"got {type(choices).__name__}"
         )
     choices = list(choices)
     if not choices:
