@@ -212,8 +212,17 @@ class BaseStrategySearchCV(_SkoptNameHints, BaseSearchCV):
         # for its callbacks): the per-fit bookkeeping, which grows with every batch,
         # stays behind, so what each worker receives does not grow as the search does.
         state = dict(super().__getstate__())  # may be the instance's own __dict__
+        fitting = SEAM_ATTRIBUTE in state
         for transient in _TRANSIENT_STATE:
             state.pop(transient, None)
+        if fitting:
+            # The copies sent to the workers never run the callbacks (called between
+            # batches, in the process that runs fit) nor read the earlier search: a
+            # callback holding a lock or a client need not pickle. A search pickled
+            # outside fit keeps both.
+            for option in _MAIN_PROCESS_OPTIONS:
+                if option in state:
+                    state[option] = None
         return state
 
     def _format_results(
@@ -236,4 +245,5 @@ _SKOPT_NAMES = {"search_spaces": "param_distributions (or param_grid)", "n_point
 #: links the contexts of every batch so far (a fit receives its own context as an
 #: argument; the copy of the search it receives only names the caller).
 _TRANSIENT_STATE = (SEAM_ATTRIBUTE, "_callback_fit_ctx")
-
+#: Options only the process that runs ``fit`` uses.
+_MAIN_PROCESS_OPTIONS = ("callbacks", "warm_start_from")

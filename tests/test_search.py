@@ -798,3 +798,28 @@ def test_a_bool_batch_size_or_n_iter_is_refused_before_any_fit(iris, option):
     with pytest.raises(TypeError, match=f"'{option}' parameter"):
         search.fit(X, y)
     assert not hasattr(search, "cv_results_")
+
+
+def test_callbacks_that_cannot_pickle_work_with_several_workers():
+    # Callbacks run in the process that runs fit; the copies of the search sent to the
+    # workers leave them (and warm_start_from) behind, so a lock or a client is fine.
+    import threading
+
+    class Logger:
+        def __init__(self):
+            self.lock = threading.Lock()
+            self.calls = 0
+
+        def __call__(self, state):
+            self.calls += 1
+
+    X, y = load_iris(return_X_y=True)
+    logger = Logger()
+    search = BayesSearchCV(
+        SVC(), {"C": loguniform(1e-2, 1e2)}, n_iter=4, cv=3, n_jobs=2, batch_size=2,
+        random_state=0, callbacks=[logger],
+    ).fit(X, y)  # fmt: skip
+    assert logger.calls == 2 and search.callbacks == [logger]
+    # Outside fit, pickling keeps the options (here one that pickles).
+    kept = pickle.loads(pickle.dumps(search.set_params(callbacks=[NoImprovement(3)])))
+    assert isinstance(kept.callbacks[0], NoImprovement)
