@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from .compute_report import BUDGETS, summarise
+from .metrics import normal_interval
 
 __all__ = ["compare", "main"]
 
@@ -50,8 +51,8 @@ def _interval(d: np.ndarray) -> str:
     d = d[np.isfinite(d)]
     if not len(d):
         return "-"
-    half = 1.96 * d.std(ddof=1) / np.sqrt(len(d)) if len(d) > 1 else 0.0
-    return f"{d.mean():+.1f} ± {half:.1f} (+{(d > 0.05).sum()}/-{(d < -0.05).sum()})"
+    mean, half = normal_interval(d)
+    return f"{mean:+.1f} ± {half:.1f} (+{(d > 0.05).sum()}/-{(d < -0.05).sum()})"
 
 
 def compare(before: list[Path], after: list[Path], methods: tuple = HALVING) -> list[str]:

@@ -177,6 +177,14 @@ def bootstrap_interval(
     return float(low), float(high)
 
 
+def normal_interval(diffs: np.ndarray) -> tuple[float, float]:
+    """Mean of paired differences and the half-width of its 95 % normal interval
+    (1.96 standard errors; 0 with fewer than two)."""
+    diffs = np.asarray(diffs, dtype=float)
+    half = 1.96 * diffs.std(ddof=1) / np.sqrt(len(diffs)) if len(diffs) > 1 else 0.0
+    return float(diffs.mean()), float(half)
+
+
 def paired_differences(records: Iterable[dict], method: str, other: str, key: str) -> list[dict]:
     """``method``'s ``key`` minus ``other``'s, for each problem, seed and budget both ran.
 

@@ -78,8 +78,8 @@ def peer_table(
         d = np.array(
             [p["difference"] for p in metrics.paired_differences(rows, ours, method, "normalized")]
         )
-        half = 1.96 * d.std(ddof=1) / np.sqrt(len(d))
-        lines.append(f"{ours} - {method}: {d.mean():+.1f} +- {half:.1f} (n={len(d)})")
+        mean, half = metrics.normal_interval(d)
+        lines.append(f"{ours} - {method}: {mean:+.1f} +- {half:.1f} (n={len(d)})")
     return lines
 
 

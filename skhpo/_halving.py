@@ -208,19 +208,25 @@ class Rungs:
         """
         if self.entry < self.ladder.top:
             return []
-        best = self.wrap_up()
-        if best:
-            rung = self.next_rung[best[0]] - 1
-            if not np.isfinite(self.scores[rung][self.keys[rung].index(best[0])]):
-                return []
-        return best
+        best = self._best_below_top()
+        return [best[0]] if best and np.isfinite(best[1]) else []
 
     def wrap_up(self) -> list[bytes]:
         """After an early stop: the best of the highest rung below the top, if the top is empty."""
+        best = self._best_below_top()
+        return [best[0]] if best else []
+
+    def _best_below_top(self) -> tuple[bytes, float] | None:
+        """While no one is at the top: the best candidate of the highest rung reached, and
+        its score there."""
         if self.scores[self.ladder.top]:
-            return []
+            return None
         filled = [rung for rung in range(self.ladder.top) if self.scores[rung]]
-        return self._ranked(filled[-1])[:1] if filled else []
+        if not filled:
+            return None
+        scores = np.array(self.scores[filled[-1]], dtype=float)
+        best = int(np.argmax(fitness(scores)))  # the first of ties, as _ranked's stable sort
+        return self.keys[filled[-1]][best], float(scores[best])
 
     def top_reached(self) -> bool:
         return bool(self.scores[self.ladder.top])

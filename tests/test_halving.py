@@ -529,3 +529,20 @@ def test_without_the_hedge_the_guard_alone_misses_the_true_best(monkeypatch):
     monkeypatch.setattr("skhpo._halving.HEDGE_SHARE", 0.0)
     search = late_bloomer_search().fit(X, y)
     assert search.best_params_["bias"] >= 0.4
+
+
+def test_nothing_is_carried_to_the_top_when_the_incumbent_failed():
+    from skhpo._halving import Rungs
+    from skhpo._resources import ResourceLadder
+    from skhpo.space import SearchSpace
+
+    space = SearchSpace({"bias": BIASES})
+    rungs = Rungs(space, ResourceLadder("max_iter", (1, 3, 9), 3.0, None))
+    X = space.encode([{"bias": b} for b in BIASES[:3]])
+    rungs.record(X, np.array([0.1, 0.3, 0.2]))
+    rungs.entry = rungs.ladder.top  # as when the guard ends halving
+    assert rungs.carried() == space.keys(X[1:2])  # the best of the highest rung reached
+    failed = Rungs(space, rungs.ladder)
+    failed.record(X, np.full(3, np.nan))
+    failed.entry = failed.ladder.top
+    assert failed.carried() == [] and failed.wrap_up() == space.keys(X[:1])
