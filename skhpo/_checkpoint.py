@@ -34,7 +34,7 @@ import secrets
 import socket
 import stat
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from numbers import Real
 from typing import Any, NamedTuple
 
@@ -269,8 +269,9 @@ class Checkpoint:
                 f"{'; '.join(differences)}. It was left untouched: pass another path to "
                 "start a new search, or restore the original settings to resume."
             )
-        if stored.get("data") is not None:
-            self.fingerprint["data"] = stored["data"]
+        for known in ("data", "rungs"):
+            if stored.get(known) is not None:
+                self.fingerprint[known] = stored[known]
         self.lines = [json.dumps(_encode(r), allow_nan=False) for r in records]
         return batches
 
@@ -312,6 +313,31 @@ class Checkpoint:
                 "new search."
             )
         self.fingerprint["data"] = data_fingerprint
+
+    def check_rungs(self, n_resources: Sequence[int], min_resources: Any) -> None:
+        """Refuse to go on with other halving rungs than the file's.
+
+        A checkpoint does not store each row's resource: it follows from the rows
+        before it on the ladder, so the same rows on another ladder would be
+        relabelled. ``min_resources="exhaust"`` makes the ladder depend on ``n_iter``,
+        which otherwise may change between runs.
+        """
+        rungs = [int(n) for n in n_resources]
+        known = self.fingerprint.get("rungs")
+        if known is not None and known != rungs:
+            hint = (
+                " (min_resources='exhaust' sets the lowest rung from n_iter, so this "
+                "n_iter gives other rungs: resume with an n_iter that gives the file's "
+                "rungs; to extend halving searches, set min_resources to a number from the start)"
+                if min_resources == "exhaust"
+                else ""
+            )
+            raise ValueError(
+                f"checkpoint {self.path!r} was written for other halving rungs: the file "
+                f"has n_resources {known}, this search has {rungs}{hint}. It was left "
+                "untouched: restore the original settings to resume, or pass another path."
+            )
+        self.fingerprint["rungs"] = rungs
 
     def check_split(self, X: Any, y: Any, splits: list) -> None:
         """``check_data`` of the data and of the test folds the search scores on."""
@@ -522,6 +548,11 @@ def _check_header(header: Any) -> None:
     for key in ("estimator", "space", "data"):
         if stored.get(key) is not None and not isinstance(stored[key], str):
             raise ValueError(f"the fingerprint's {key!r} is not a string")
+    rungs = stored.get("rungs")
+    if rungs is not None and not (
+        isinstance(rungs, list) and all(type(n) is int for n in rungs)
+    ):  # fmt: skip
+        raise ValueError("the fingerprint's 'rungs' is not a list of integers")
     options = stored.get("options")
     if not (isinstance(options, str) or (
         isinstance(options, dict) and all(isinstance(v, str) for v in options.values())

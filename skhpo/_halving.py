@@ -491,6 +491,8 @@ class HalvingRun(SearchRun):
         self.ladder = ladder = resource_ladder(
             search, self.space, X, y, search.n_splits_, min_train
         )
+        if self.checkpoint is not None:
+            self.checkpoint.check_rungs(ladder.n_resources, search.min_resources)
         search.n_resources_ = list(ladder.n_resources)
         search.min_resources_, search.max_resources_ = ladder.n_resources[0], ladder.n_resources[-1]
         # Seeds apart from the loop's (``seeds`` spawns children 0 and 1 of the same entropy).

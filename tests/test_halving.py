@@ -546,3 +546,34 @@ def test_nothing_is_carried_to_the_top_when_the_incumbent_failed():
     failed.record(X, np.full(3, np.nan))
     failed.entry = failed.ladder.top
     assert failed.carried() == [] and failed.wrap_up() == space.keys(X[:1])
+
+
+def test_a_checkpoint_of_other_rungs_is_refused_before_any_fit(tmp_path):
+    # min_resources="exhaust" sets the lowest rung from n_iter: a larger n_iter gives
+    # other rungs, on which the stored rows would be given other resources.
+    path = str(tmp_path / "exhaust.jsonl")
+    options = {"min_resources": "exhaust", "max_resources": 81, "checkpoint": path}
+    first = sgd_search(n_iter=4, **options).fit(X, y)
+    assert first.n_resources_ == [27, 81]
+    before = open(path).read()
+    with pytest.raises(ValueError, match=r"other halving rungs.*\[27, 81\].*\[9, 27, 81\].*n_iter"):
+        sgd_search(n_iter=9, **options).fit(X, y)
+    assert open(path).read() == before
+
+
+def test_an_extended_halving_search_keeps_each_rows_resource(tmp_path):
+    # With a fixed lowest rung a finished halving search can be extended: its rows keep
+    # their resources, and the new ones follow them.
+    path = str(tmp_path / "fixed.jsonl")
+    options = {"min_resources": 3, "max_resources": 81, "checkpoint": path}
+    first = sgd_search(n_iter=4, **options).fit(X, y)
+    with pytest.warns(UserWarning, match="Resumed"):
+        longer = sgd_search(n_iter=9, **options).fit(X, y)
+    n = len(first.cv_results_["params"])
+    assert longer.cv_results_["params"][:n] == first.cv_results_["params"]
+    assert rows_of(longer, "n_resources", "mean_test_score")[:n] == rows_of(
+        first, "n_resources", "mean_test_score"
+    )
+    assert len(longer.cv_results_["params"]) > n
+    for params, n_resources in zip(longer.cv_results_["params"], longer.cv_results_["n_resources"]):
+        assert params["max_iter"] == n_resources
