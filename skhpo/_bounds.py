@@ -13,6 +13,7 @@ from __future__ import annotations
 import warnings
 from typing import Any, NamedTuple
 
+from ._constraints import declared_constraints
 from ._progress import format_value
 from .exceptions import BestAtBoundWarning
 from .space import Integer, Ordinal, Real, SearchSpace
@@ -131,17 +132,12 @@ def _at_bound(dimension: Any, value: Any) -> BestAtBound | None:
 def _estimator_limit(estimator: Any, name: str, params: dict, hit: BestAtBound) -> bool:
     """Whether ``hit.bound`` is where the estimator's own parameter ends.
 
-    Reads the ``Interval`` constraints scikit-learn estimators declare in
-    ``_parameter_constraints`` (duck-typed: anything with ``left`` and ``right``),
-    of the step ``name`` routes to (``step__param``), the searched step if
-    ``params`` chose it.
+    Reads the ``Interval`` constraints the estimator that ``name`` routes to
+    declares (duck-typed: anything with ``left`` and ``right``).
     """
-    if estimator is None:
-        return False
-    owner, _, param = name.rpartition("__")
-    if owner:
-        estimator = params.get(owner, estimator.get_params(deep=True).get(owner))
-    constraints = getattr(type(estimator), "_parameter_constraints", {}).get(param, [])
     end = "left" if hit.side == "lower" else "right"
-    limits = [getattr(c, end, None) for c in constraints if hasattr(c, "left")]
+    limits = [
+        getattr(c, end, None) for c in declared_constraints(estimator, name, params)
+        if hasattr(c, "left")
+    ]  # fmt: skip
     return any(limit is not None and float(limit) == hit.bound for limit in limits)

@@ -89,7 +89,7 @@ class SearchRun:
         if search.warm_start_from is not None:
             self.warm_start = read_warm_start(
                 search.warm_start_from, space, metric, search.n_splits_,
-                search.include_warm_start,
+                search.include_warm_start, search.estimator,
             )  # fmt: skip
         checkpoint = None
         if search.checkpoint is not None:

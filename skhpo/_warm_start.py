@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ._constraints import with_numeric_twins
 from .space import SearchSpace
 
 __all__ = ["WarmStart", "read_warm_start"]
@@ -36,20 +37,25 @@ class WarmStart(NamedTuple):
 
 
 def read_warm_start(
-    source: Any, space: SearchSpace, metric: str, n_splits: int, include: bool
+    source: Any, space: SearchSpace, metric: str, n_splits: int, include: bool,
+    estimator: Any = None,
 ) -> WarmStart:
     """The usable candidates of ``source`` (a fitted search or a ``cv_results_`` dict).
 
     Raises ``ValueError`` naming ``warm_start_from`` when the results lack the
     optimised metric, or, to include them, have another number of CV splits.
+    A number names a choice written as its int or float twin (``C=1.0``, the
+    choice ``1``) where ``estimator``'s declared constraints give both the same
+    meaning (see :func:`skhpo._constraints.numeric_twin_in`).
     """
     results = source if isinstance(source, dict) else getattr(source, "cv_results_", None)
     if results is None:
         raise ValueError("warm_start_from: the search has no cv_results_ (is it fitted?)")
     if f"mean_test_{metric}" not in results:
         raise ValueError(f"warm_start_from: the results have no mean_test_{metric}")
+    searched = [with_numeric_twins(params, space, estimator) for params in results["params"]]
     rows, kept = [], []
-    for i, params in enumerate(results["params"]):
+    for i, params in enumerate(searched):
         try:
             rows.append(space.encode([params])[0])
             kept.append(i)
@@ -68,7 +74,7 @@ def read_warm_start(
             seen.add(key)
             unique.append(i)
     kept = unique
-    rows = space.encode([results["params"][i] for i in kept])
+    rows = space.encode([searched[i] for i in kept])
     splits = _splits(results, kept, n_splits) if include else None
     return WarmStart(
         rows,

@@ -171,6 +171,23 @@ def test_settings_pick_the_subspace_their_values_name():
     assert got == [{"kernel": "linear", "C": 1.0}]
 
 
+def test_a_setting_names_a_choice_written_as_its_numeric_twin_where_both_mean_the_same():
+    # SVC's C is any real: C=1.0 (a portfolio's, or the default) names the user's choice 1.
+    space = SearchSpace({"C": [0.1, 1, 10], "gamma": Real(1e-3, 1.0, log=True)})
+    got = settings_in_space([{"C": 1.0, "gamma": 0.1}, {"gamma": 0.2}], space, SVC())
+    assert got == [{"C": 1, "gamma": 0.1}, {"C": 1, "gamma": 0.2}]
+    assert type(got[0]["C"]) is int  # the user's own choice reaches the estimator
+    # A random forest's max_features=1.0 is all features; the choice 1 is one feature.
+    from sklearn.ensemble import RandomForestClassifier
+
+    forest = SearchSpace({"max_features": [1, 2, 3]})
+    assert settings_in_space([{"max_features": 1.0}], forest, RandomForestClassifier()) == []
+    # Inside a pipeline the step's own declaration decides.
+    pipeline = make_pipeline(StandardScaler(), SVC())
+    piped = SearchSpace({"svc__C": [0.1, 1, 10]})
+    assert settings_in_space([{"svc__C": 10.0}], piped, pipeline) == [{"svc__C": 10}]
+
+
 # -- the hooks: param_distributions="auto", initial_params="portfolio" ----------------
 SEARCHES = [cls for _, cls in all_searches()]
 

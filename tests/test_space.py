@@ -352,6 +352,20 @@ def test_a_numpy_scalar_is_the_same_choice_as_its_python_value():
         Categorical([1, 2]).to_unit([np.float64(1.0)])
 
 
+def test_numbers_that_are_one_number_as_floats_are_unordered_choices():
+    # max_features=[1, 0.5, 1.0]: one feature, half, all of them, as GridSearchCV takes it.
+    space = SearchSpace({"max_features": [1, 0.5, 1.0]})
+    dimension = space.columns[0].dimension
+    assert isinstance(dimension, Categorical) and dimension.choices == (1, 0.5, 1.0)
+    assert [p["max_features"] for p in space.decode(space.encode(
+        [{"max_features": 1}, {"max_features": 1.0}]
+    ))] == [1, 1.0]  # fmt: skip
+    assert type(space.decode(space.encode([{"max_features": 1.0}]))[0]["max_features"]) is float
+    assert isinstance(SearchSpace({"C": [0.1, 1, 10]}).columns[0].dimension, Ordinal)
+    with pytest.raises(ValueError, match="Categorical"):
+        Ordinal([1, 0.5, 1.0])
+
+
 def test_a_range_is_a_list_of_choices_as_in_grid_search():
     # {"n_neighbors": range(1, 31)}, as scikit-learn's examples write it.
     space = SearchSpace({"k": range(1, 31, 3)})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.model_selection import RandomizedSearchCV
@@ -79,3 +81,20 @@ def test_warm_start_needs_comparable_results(counter, earlier):
         TPESearchCV(QuadraticEstimator(), SPACE, warm_start_from=RandomizedSearchCV(
             QuadraticEstimator(), SPACE)).fit(X)  # fmt: skip
     assert counter.n_fits == 0
+
+
+def test_warm_start_from_float_choices_names_the_same_int_choices():
+    # A GridSearchCV over C=[0.1, 1.0, 10.0], continued on [0.1, 1, 10, 100]: the three
+    # are told, not fitted again (SVC's C is any real, so 1.0 and 1 are one setting).
+    from sklearn.datasets import make_classification
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.svm import SVC
+
+    X_c, y_c = make_classification(90, 4, random_state=0)
+    grid = GridSearchCV(SVC(), {"C": [0.1, 1.0, 10.0]}, cv=3).fit(X_c, y_c)
+    search = BayesSearchCV(SVC(), {"C": [0.1, 1, 10, 100]}, n_iter=1, cv=3, random_state=0,
+                           warm_start_from=grid)  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", "warm_start_from")  # none "outside this space"
+        search.fit(X_c, y_c)
+    assert search.cv_results_["params"] == [{"C": 100}]

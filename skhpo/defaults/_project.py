@@ -5,6 +5,8 @@ sub-space when each parameter the sub-space searches gets a value its
 dimension holds: the setting's value, or, for a parameter the setting does
 not name, the estimator's own. Parameters the sub-space does not search are
 dropped from the candidate: the search leaves them at the estimator's values.
+A number names a choice written as its int or float twin (``C=1.0``, the choice
+``1``) where the estimator's declared constraints give both the same meaning.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .._constraints import numeric_twin_in
 from ..space import SearchSpace
 
 __all__ = ["settings_in_space"]
@@ -42,7 +45,7 @@ def settings_in_space(
     current = estimator.get_params(deep=True)
     candidates, keys = [], set()
     for setting in settings:
-        candidate = _candidate(setting, space, current)
+        candidate = _candidate(setting, space, estimator, current)
         if candidate is None:
             continue
         key = space.keys(space.encode([candidate]))[0]
@@ -52,14 +55,21 @@ def settings_in_space(
     return candidates
 
 
-def _candidate(setting: Mapping[str, Any], space: SearchSpace, current: dict) -> dict | None:
+def _candidate(
+    setting: Mapping[str, Any], space: SearchSpace, estimator: Any, current: dict
+) -> dict | None:
     best, best_used = None, -1
     for subspace in space.subspaces:
         candidate = {}
         for name, dim in subspace.items():
             value = setting.get(name, current.get(name, _MISSING))
-            if value is _MISSING or not dim.contains(value):
+            if value is _MISSING:
                 break
+            if not dim.contains(value):
+                # C=1.0 names the choice 1 of [0.1, 1, 10]; max_features=1.0 does not.
+                found, value = numeric_twin_in(dim, value, estimator, name, setting)
+                if not found:
+                    break
             candidate[name] = value
         else:
             used = sum(name in setting for name in subspace)

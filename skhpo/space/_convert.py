@@ -61,7 +61,10 @@ def _as_dimension(value: Any) -> Dimension:
             raise ValueError(
                 f"an array of choices must be one-dimensional, got shape {value.shape}"
             )
-        if len(values) and all(is_real_number(v) and not np.isnan(v) for v in values):
+        numbers = len(values) and all(is_real_number(v) and not np.isnan(v) for v in values)
+        # [1, 0.5, 1.0] (max_features: one feature, half, all) cannot be ordered, as 1
+        # and 1.0 are one number: distinct choices, as GridSearchCV takes them.
+        if numbers and len({float(v) for v in values}) == len(values):
             return Ordinal(values)
         return Categorical(values)
     if hasattr(value, "rvs") and not isinstance(value, type):

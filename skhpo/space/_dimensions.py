@@ -588,7 +588,10 @@ class Ordinal(Choices):
             if not is_real_number(value) or np.isnan(value):
                 raise TypeError(f"Ordinal: values must be real numbers, got {value!r}")
         if len({float(v) for v in values}) != len(values):
-            raise ValueError(f"Ordinal: values must be distinct, got {values!r}")
+            raise ValueError(
+                f"Ordinal: values must be distinct numbers, got {values!r}; where 1 and "
+                "1.0 mean different things (max_features), list them as Categorical"
+            )
         self.choices = tuple(sorted(values))
         self.n_levels = len(self.choices)
         self._freeze()
