@@ -59,9 +59,7 @@ def _has_default_space(problem: Any) -> bool:
 
 
 #: The real problems whose estimator has a ready space ("auto" cannot run on the others).
-REAL_PROBLEMS = [
-    name for name, p in PROBLEMS.items() if not p.synthetic and _has_default_space(p)
-]
+REAL_PROBLEMS = [name for name, p in PROBLEMS.items() if not p.synthetic and _has_default_space(p)]
 
 
 def _test_score(problem: Any, estimator: Any, data: tuple) -> float:

@@ -298,7 +298,6 @@ def _plateau(model: str, data: str) -> Problem:
     )
 
 
-
 def _l1_logistic(data: str) -> Problem:
     """``l1logreg-<data>``: Bayesmark's L1 logistic regression, scored by accuracy.
 

@@ -131,8 +131,7 @@ def resource_ladder(
     if min_resources > max_resources:
         of_x = f" (the {n_samples} samples of X)" if search.max_resources == "auto" else ""
         raise ValueError(
-            f"min_resources={min_resources} is greater than max_resources={max_resources}"
-            f"{of_x}."
+            f"min_resources={min_resources} is greater than max_resources={max_resources}{of_x}."
         )
     if n_samples is not None:
         smallest = int(min_resources / n_samples * min_train)

@@ -39,6 +39,7 @@ __all__ = [
     "TPESearchCV",
 ]
 
+
 class BayesSearchCV(BaseStrategySearchCV):
     """Bayesian optimisation of hyperparameters with a Gaussian-process surrogate.
 

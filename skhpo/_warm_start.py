@@ -37,7 +37,11 @@ class WarmStart(NamedTuple):
 
 
 def read_warm_start(
-    source: Any, space: SearchSpace, metric: str, n_splits: int, include: bool,
+    source: Any,
+    space: SearchSpace,
+    metric: str,
+    n_splits: int,
+    include: bool,
     estimator: Any = None,
 ) -> WarmStart:
     """The usable candidates of ``source`` (a fitted search or a ``cv_results_`` dict).

@@ -62,9 +62,7 @@ def _fits_on_cluster(task_stream) -> int:
     return sum(int(m.group(1)) for t in task_stream if (m := FIT_TASK.match(t["key"])))
 
 
-@pytest.mark.parametrize(
-    "Search", [cls for _, cls in all_searches()]
-)
+@pytest.mark.parametrize("Search", [cls for _, cls in all_searches()])
 def test_dask_backend_gives_the_local_candidates(Search, client, data):
     X, y = data
 

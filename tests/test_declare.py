@@ -52,8 +52,9 @@ class _ToySearchCV(BaseStrategySearchCV):
 
 
 def test_the_declaration_gives_constraints_strategy_and_docstring():
-    assert _ToySearchCV._parameter_constraints["n_draws"] == (
-        _ToySearchCV._strategy_options["n_draws"]
+    assert (
+        _ToySearchCV._parameter_constraints["n_draws"]
+        == (_ToySearchCV._strategy_options["n_draws"])
     )
     assert "batch_size" in _ToySearchCV._parameter_constraints
     with pytest.raises(ValueError, match="n_draws"):

@@ -252,14 +252,26 @@ def test_invalid_spaces_raise_before_any_fit(iris, counter, space, error, match)
         ({"initial_params": [{"a": 2.0}]}, ValueError, "initial_params"),
         ({"initial_params": [{"b": 0.5}]}, ValueError, "initial_params"),
         ({"initial_params": {"a": 0.5}}, ValueError, "initial_params"),
-        ({"scoring": ["accuracy", "f1_macro"], "refit": "f2"}, ValueError,
-         r"refit='f2' .*\['accuracy', 'f1_macro'\]"),
-        ({"scoring": ["accuracy", "f1_macro"], "refit": True}, ValueError,
-         r"refit=True.*\['accuracy', 'f1_macro'\]"),
-        ({"scoring": ["accuracy", "f1_macro"], "refit": False, "objective": "f2"}, ValueError,
-         r"objective='f2' .*\['accuracy', 'f1_macro'\]"),
-        ({"scoring": ["accuracy", "f1_macro"], "refit": "accuracy", "objective": "f1_macro"},
-         ValueError, "objective='f1_macro' and refit='accuracy' disagree"),
+        (
+            {"scoring": ["accuracy", "f1_macro"], "refit": "f2"},
+            ValueError,
+            r"refit='f2' .*\['accuracy', 'f1_macro'\]",
+        ),
+        (
+            {"scoring": ["accuracy", "f1_macro"], "refit": True},
+            ValueError,
+            r"refit=True.*\['accuracy', 'f1_macro'\]",
+        ),
+        (
+            {"scoring": ["accuracy", "f1_macro"], "refit": False, "objective": "f2"},
+            ValueError,
+            r"objective='f2' .*\['accuracy', 'f1_macro'\]",
+        ),
+        (
+            {"scoring": ["accuracy", "f1_macro"], "refit": "accuracy", "objective": "f1_macro"},
+            ValueError,
+            "objective='f1_macro' and refit='accuracy' disagree",
+        ),
         ({"scoring": "accuracy", "objective": "accuracy"}, ValueError, "objective='accuracy'"),
         ({"objective": 3}, ValueError, "objective"),
         ({"param_grid": {"a": [0.5]}}, ValueError, r"param_distributions and param_grid.*both"),
@@ -771,6 +783,8 @@ def test_plots_draw_the_objective_of_a_search_without_refit(iris):
         points = plot_convergence(search).collections[0].get_offsets()
         np.testing.assert_allclose(points[:, 1], search.cv_results_[f"mean_test_{metric}"])
         matplotlib.pyplot.close("all")
+
+
 @pytest.mark.parametrize("callbacks", [[1], ["print"], [None], [print, 0]])
 def test_callbacks_that_are_not_callable_are_refused_before_any_fit(iris, callbacks):
     X, y = iris

@@ -35,11 +35,7 @@ def _instances(cls):
 # classifier pipeline for each strategy (the loop is the same).
 INSTANCES = [
     *_instances(RandomStrategySearchCV),
-    *(
-        instance
-        for cls in (cls for _, cls in all_searches())
-        for instance in _instances(cls)[::3]
-    ),
+    *(instance for cls in (cls for _, cls in all_searches()) for instance in _instances(cls)[::3]),
 ]
 
 
