@@ -357,8 +357,12 @@ class HalvingEvaluator(CrossValidationEvaluator):
         }
 
     def cv_of(self, rung: int) -> Any:
-        """The splitter of a rung: the fixed splits, subsampled below the top for n_samples."""
-        if self.ladder.resource != "n_samples" or rung == self.ladder.top:
+        """The splitter of a rung: the fixed splits, subsampled for n_samples below all of X
+        (the top rung too when ``max_resources`` is less than the samples of X)."""
+        if (
+            self.ladder.resource != "n_samples"
+            or self.ladder.n_resources[rung] >= self.ladder.n_samples
+        ):
             return self.cv
         fraction = self.ladder.n_resources[rung] / self.ladder.n_samples
         return SubsampledSplits(self.cv, fraction, self.seed)
@@ -494,6 +498,7 @@ class HalvingRun(SearchRun):
         if self.checkpoint is not None:
             self.checkpoint.check_rungs(ladder.n_resources, search.min_resources)
         search.n_resources_ = list(ladder.n_resources)
+        self.progress.for_halving(ladder.n_resources, lambda: len(self.rungs.next_rung))
         search.min_resources_, search.max_resources_ = ladder.n_resources[0], ladder.n_resources[-1]
         # Seeds apart from the loop's (``seeds`` spawns children 0 and 1 of the same entropy).
         seed_sequence = np.random.SeedSequence(entropy(search.random_state), spawn_key=(2,))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from numbers import Integral, Real
 from typing import Any
@@ -62,6 +62,15 @@ class Progress:
         # When the first batch started fitting, and the candidates fitted since.
         self.fit_start: float | None = None
         self.n_fitted = 0
+        # Successive halving: the rungs' resources, and how many candidates have entered
+        # (rows are candidates at rungs, so rows counted as candidates overshoot n_iter).
+        self.rungs: list[int] | None = None
+        self.entered: Callable[[], int] | None = None
+
+    def for_halving(self, n_resources: list[int], entered: Callable[[], int]) -> None:
+        """Count candidates entered, not rows, and leave out totals halving cannot know."""
+        self.rungs = [int(n) for n in n_resources]
+        self.entered = entered
 
     @contextmanager
     def fitting(self, n_candidates: int, n_done: int) -> Iterator[None]:
@@ -69,7 +78,15 @@ class Progress:
         the header before the first fit of the search, the count of fits after."""
         if self.fit_start is None:
             self.fit_start = time.monotonic()
-            if self.verbose > 0:
+            if self.verbose > 0 and self.entered is not None:
+                n_left = self.n_total - self.entered()
+                print(
+                    f"Fitting {self.n_splits} folds for each of up to {n_left} candidates, "
+                    f"each at one or more rungs of n_resources {self.rungs} (successive "
+                    f"halving), in batches of {self.batch_size}",
+                    flush=True,
+                )
+            elif self.verbose > 0:
                 n_left = self.n_total - n_done
                 batch = min(self.batch_size, n_left)
                 print(fitting_header(self.n_splits, n_left, batch), flush=True)
@@ -80,7 +97,17 @@ class Progress:
 
     def report(self, state: SearchState) -> None:
         """Print the progress line of ``state`` (with ``verbose >= 1``)."""
-        if self.verbose > 0:
+        if self.verbose > 0 and self.entered is not None:
+            # No time left: how many rows the remaining candidates take is not known.
+            entered = f"{self.entered()}/{state.n_iter} candidates entered"
+            line = progress_line(state, None).replace(
+                f"{state.n_candidates}/{state.n_iter} candidates",
+                f"{entered}, {state.n_candidates} rows",
+                1,
+            )
+            line = line.replace("no finished candidate yet", "none at max_resources yet", 1)
+            print(line, flush=True)
+        elif self.verbose > 0:
             print(progress_line(state, self.seconds_left(state.n_candidates)), flush=True)
 
     def seconds_left(self, n_done: int) -> float | None:

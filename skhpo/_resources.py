@@ -59,6 +59,10 @@ def check_resource_options(search: Any) -> None:
                     f"(e.g. resource='n_samples'), or leave {option} at its default {default!r}."
                 )
         return
+    for option in _DEFAULTS:
+        value = getattr(search, option)
+        if isinstance(value, (bool, np.bool_)):  # an Integral to scikit-learn's constraints
+            raise ValueError(f"{option}={value!r}: give a number, not a boolean.")
     if getattr(search, "racing", False):
         raise ValueError(
             "racing and resource cannot be combined yet: racing stops candidates fold by "
@@ -126,7 +130,7 @@ def resource_ladder(
         if search.min_resources == "exhaust":
             # Start as high as lets the last rung that n_iter candidates need use it all.
             n_candidates = max(1, int(min(search.n_iter, space.size)))
-            n_required = 1 + floor(log(n_candidates, factor))
+            n_required = 1 + _floor_log(n_candidates, factor)
             min_resources = max(min_resources, int(max_resources // factor ** (n_required - 1)))
     if min_resources > max_resources:
         of_x = f" (the {n_samples} samples of X)" if search.max_resources == "auto" else ""
@@ -142,7 +146,7 @@ def resource_ladder(
                 f"{smallest} training samples per split (at least {max(2, n_classes)} "
                 "needed). Raise min_resources, or use fewer splits or more data."
             )
-    n_rungs = 1 + floor(log(max_resources // min_resources, factor))
+    n_rungs = 1 + _floor_log(max_resources // min_resources, factor)
     # The last rung is always max_resources, so the best candidate is scored at it.
     rungs = sorted({int(min_resources * factor**k) for k in range(n_rungs - 1)} | {max_resources})
     return ResourceLadder(resource, tuple(rungs), factor, n_samples)
@@ -175,6 +179,20 @@ class SubsampledSplits:
 
     def get_n_splits(self, X: Any = None, y: Any = None, **params: Any) -> int:
         return self.base.get_n_splits(X, y, **params)
+
+
+def _floor_log(x: float, base: float) -> int:
+    """``floor(log(x, base))`` for ``x >= 1``, exact at powers of ``base``.
+
+    ``math.log(1000, 10)`` is 2.9999999999999996: the plain floor would drop a rung
+    (min_resources=1, max_resources=1000, factor=10 gave rungs 1, 10, 1000).
+    """
+    k = floor(log(x, base))
+    while base ** (k + 1) <= x * (1 + 1e-12):
+        k += 1
+    while k > 0 and base**k > x * (1 + 1e-12):
+        k -= 1
+    return k
 
 
 def _n_rows(X: Any) -> int:

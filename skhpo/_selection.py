@@ -15,6 +15,7 @@ halving), rows without a finite score on every fold.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -49,10 +50,15 @@ def eligible_rows(results: dict, metric: str) -> np.ndarray:
     ok = np.isfinite(fold_scores(results, metric)).all(axis=1)
     if PRUNED_KEY in results:
         ok &= ~np.asarray(results[PRUNED_KEY], dtype=bool)
-    if RESOURCES_KEY in results:
-        n_resources = np.asarray(results[RESOURCES_KEY], dtype=float)
-        ok &= n_resources == np.nanmax(n_resources)
-    return ok
+    return ok & _at_largest_resource(results)
+
+
+def _at_largest_resource(results: dict) -> np.ndarray:
+    """Rows evaluated with the largest ``n_resources`` (every row without halving)."""
+    if RESOURCES_KEY not in results:
+        return np.ones(len(results["params"]), dtype=bool)
+    n_resources = np.asarray(results[RESOURCES_KEY], dtype=float)
+    return n_resources == np.nanmax(n_resources)
 
 
 def fold_scores(results: dict, metric: str) -> np.ndarray:
@@ -139,8 +145,11 @@ def candidate_features(search: Any, results: dict) -> np.ndarray | None:
     """The candidates' unit-cube coordinates, as the Bayesian search's GP sees them,
     shape ``(n_rows, n_features)``; None if a row lies outside the space."""
     space = SearchSpace(resolve_space(search))
+    # A halving resource set as a parameter is in every row's params, not in the space.
+    resource = getattr(search, "resource", None)
+    params = [{k: v for k, v in p.items() if k != resource} for p in results["params"]]
     try:
-        rows = space.encode(results["params"])
+        rows = space.encode(params)
     except (TypeError, ValueError):
         return None  # e.g. rows of a warm start from another space: plain means decide
     return GPInputs(space)(rows)
@@ -172,8 +181,19 @@ def select_index(
     rows = np.flatnonzero(ok)
     if selection == "best" or not len(rows):
         rank = np.asarray(results[f"rank_test_{metric}"], dtype=float)
-        if not len(rows):  # nothing complete: scikit-learn's choice, as it would make it
-            return int(np.argmin(rank))
+        if not len(rows):
+            # Nothing complete: scikit-learn's choice as it would make it, among the
+            # rows at the largest resource (as its halving searches choose), and said.
+            pool = np.flatnonzero(_at_largest_resource(results))
+            warnings.warn(
+                "No candidate"
+                + (" evaluated with the largest n_resources" if RESOURCES_KEY in results else "")
+                + f" has a finite {metric!r} on every CV fold; the best is chosen by "
+                "scikit-learn's rank among them, failed folds and all.",
+                UserWarning,
+                stacklevel=3,
+            )
+            return int(pool[np.argmin(rank[pool])])
         return int(rows[np.argmin(rank[rows])])
     local_features = None if features is None else features[rows]
     return int(rows[_RULES[selection](fold_scores(results, metric)[rows], local_features)])

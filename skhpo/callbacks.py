@@ -23,14 +23,18 @@ class SearchState:
     Attributes
     ----------
     n_candidates : int
-        Candidates evaluated so far.
+        Candidates evaluated so far: rows of ``cv_results``. With successive
+        halving a candidate has a row at each rung it reached, so this may
+        exceed ``n_iter``.
     n_iter : int
         The search's budget of candidates.
     scores : ndarray of shape (n_candidates,)
-        Mean CV score of the optimised metric of each candidate, in the order
-        they were evaluated (``NaN`` for failed fits).
+        Mean CV score of the optimised metric of each row, in the order they
+        were evaluated (``NaN`` for failed fits).
     best_score : float
-        Best of ``scores`` (``NaN`` while every fit failed).
+        Best of ``scores`` among the rows that may be chosen (with successive
+        halving, those at ``max_resources``: ``NaN`` until one is there); ``NaN``
+        while every fit failed.
     best_params : dict or None
         Parameters of the best candidate.
     elapsed : float

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import make_classification
+from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 
 from skhpo import BayesSearchCV, CoordinateSearchCV, EvolutionarySearchCV, Real, TPESearchCV
@@ -132,6 +133,36 @@ def test_n_samples_subsamples_training_parts_and_keeps_test_folds_whole():
         np.testing.assert_array_equal(results[f"split{split}_test_test"], 80)
 
 
+def test_a_max_resources_below_the_samples_of_x_subsamples_the_top_rung_too():
+    # 100 of 240 samples: the top rung fits on 100/240 of each training part (160), as
+    # HalvingRandomSearchCV does; it fitted on all of it while labelled 100.
+    search = TPESearchCV(
+        Effort(), {"bias": Real(0, 1)}, n_iter=9, resource="n_samples", min_resources=25,
+        max_resources=100, factor=2, batch_size=3, cv=3, random_state=0,
+        scoring={"train": train_size, "test": size_of_test_fold}, refit="train",
+    ).fit(X, y)  # fmt: skip
+    results = search.cv_results_
+    assert search.n_resources_ == [25, 50, 100]
+    n_resources = np.asarray(results["n_resources"])
+    assert (n_resources == 100).any()
+    expected = (n_resources / 240 * 160).astype(int)
+    np.testing.assert_array_equal(results["split0_test_train"], expected)
+    np.testing.assert_array_equal(results["split0_test_test"], 80)
+
+
+@pytest.mark.parametrize(
+    "min_resources, max_resources, factor, expected",
+    [(1, 1000, 10, [1, 10, 100, 1000]), (1, 243, 3, [1, 3, 9, 27, 81, 243]),
+     (2, 20, 2.5, [2, 5, 20]), (1, 80, 3, [1, 3, 9, 80])],
+)  # fmt: skip
+def test_the_ladder_has_every_rung_at_exact_powers(min_resources, max_resources, factor, expected):
+    # math.log(1000, 10) is 2.9999999999999996: the 100 rung was dropped.
+    search = sgd_search(
+        n_iter=2, min_resources=min_resources, max_resources=max_resources, factor=factor
+    ).fit(X, y)
+    assert search.n_resources_ == expected
+
+
 def test_same_candidates_whatever_n_jobs():
     def run(n_jobs):
         search = BayesSearchCV(
@@ -229,6 +260,8 @@ def refused(match, **options):
         ({"resource": "n_samples", "max_resources": 1000}, "more than the 240 samples"),
         ({"resource": "n_samples", "min_resources": 300},
          r"min_resources=300 is greater than max_resources=240 \(the 240 samples of X\)"),
+        ({"resource": "max_iter", "max_resources": True}, "max_resources=True.*boolean"),
+        ({"resource": "n_samples", "min_resources": True}, "min_resources=True.*boolean"),
         ({"min_resources": 5}, "used only with successive halving"),
         ({"factor": 2}, "used only with successive halving"),
     ],
@@ -577,3 +610,43 @@ def test_an_extended_halving_search_keeps_each_rows_resource(tmp_path):
     assert len(longer.cv_results_["params"]) > n
     for params, n_resources in zip(longer.cv_results_["params"], longer.cv_results_["n_resources"]):
         assert params["max_iter"] == n_resources
+
+
+class FailsAtTheTopOnOneFold(_ScoredByRung):
+    """Scores ``bias``; every fit at 27 iterations fails on the fold without sample 0."""
+
+    def fit(self, X, y=None):
+        if self.max_iter >= 27 and not (X == X_ZERO).all(axis=1).any():
+            raise ValueError("fails at the top on one fold")
+        return super().fit(X, y)
+
+    def score(self, X, y=None):
+        return self.bias
+
+
+X_ZERO = X[0]
+
+
+def test_with_no_complete_row_at_the_top_the_best_is_still_a_top_row_and_it_is_said():
+    search = TPESearchCV(
+        FailsAtTheTopOnOneFold(), {"bias": Real(0, 1)}, n_iter=9, resource="max_iter",
+        min_resources=3, max_resources=27, cv=3, random_state=0, refit=True,
+    )  # fmt: skip
+    with pytest.warns(UserWarning, match="No candidate evaluated with the largest n_resources"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FitFailedWarning)
+            search.fit(X, y)
+    assert search.cv_results_["n_resources"][search.best_index_] == 27
+    assert search.best_params_["max_iter"] == 27
+
+
+def test_verbose_counts_candidates_entered_not_rows(capsys):
+    sgd_search(n_iter=9, verbose=1).fit(X, y)
+    out = capsys.readouterr().out.splitlines()
+    header = next(line for line in out if line.startswith("Fitting"))
+    assert "up to 9 candidates" in header and "n_resources [1, 3, 9, 27]" in header
+    assert "totalling" not in header  # the number of fits is not known in advance
+    lines = [line for line in out if line.startswith("[skhpo]")]
+    entered = [int(line.split()[1].split("/")[0]) for line in lines]
+    assert entered == sorted(entered) and entered[-1] == 9
+    assert all("/9 candidates entered" in line and "left" not in line for line in lines)

@@ -249,3 +249,24 @@ def test_corrected_score_with_two_folds(selection):
     if selection != "smoothed":
         assert estimate == pytest.approx((0.5 + 0.8) / 2)
     assert np.isfinite(corrected_score(results, "score", selection, index, line_features(5)))
+
+
+def test_smoothed_selection_sees_the_candidates_of_a_halving_search_over_a_parameter():
+    # Every row's params hold the resource (max_iter), which the space does not: the
+    # smoothed rule had no coordinates and fell back to the argmax, silently.
+    from sklearn.linear_model import SGDClassifier
+
+    X, y = make_classification(150, 5, random_state=0)
+    search = TPESearchCV(
+        SGDClassifier(tol=None, random_state=0), {"alpha": Real(1e-6, 1e-1, log=True)},
+        n_iter=9, resource="max_iter", min_resources=1, max_resources=9, cv=3,
+        random_state=0, selection="smoothed", refit=False,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    results = search.cv_results_
+    features = skhpo._selection.candidate_features(search, results)
+    assert features is not None and features.shape == (len(results["params"]), 1)
+    assert search.best_index_ == select_index(results, "score", "smoothed", features)
+    assert results["n_resources"][search.best_index_] == 9
