@@ -100,7 +100,7 @@ class SearchRun:
         self.seam = seam
         self.interrupts = DeferredInterrupts()
         on_split = None if checkpoint is None else checkpoint.check_split
-        cv = FixedSplits(search.cv, is_classifier(search.estimator), on_split)
+        cv = FixedSplits(seam.checked_cv(), is_classifier(search.estimator), on_split)
         check_racing(search, search.n_splits_)
         confidence = racing_confidence(search.racing)
         evaluator = CrossValidationEvaluator if confidence is None else RacingEvaluator

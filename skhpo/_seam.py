@@ -110,6 +110,20 @@ class FitSeam:
         routed = cells["routed_params"].cell_contents
         return cells["X"].cell_contents, cells["y"].cell_contents, dict(routed.splitter.split)
 
+    def checked_cv(self) -> Any:
+        """The splitter ``fit`` made of ``cv`` (``check_cv``'s), or ``cv`` as given.
+
+        An iterable of splits, such as a generator, can be read once: ``fit`` has
+        already turned it into a splitter, which must be used rather than ``cv``.
+        """
+        checked = getattr(self.search, "_checked_cv_orig", None)  # scikit-learn >= 1.9
+        if checked is not None:
+            return checked
+        names = getattr(getattr(self.evaluate_candidates, "__code__", None), "co_freevars", ())
+        if "cv_orig" in names:  # scikit-learn < 1.9: a local of fit
+            return self.evaluate_candidates.__closure__[names.index("cv_orig")].cell_contents
+        return self.search.cv
+
     def fitting_with(self, estimator: Any) -> Callable[[], None] | None:
         """Make ``evaluate_candidates`` clone ``estimator`` for its fits, until the
         returned function is called (``refit`` must clone the user's estimator again);

@@ -837,3 +837,22 @@ def test_callbacks_that_cannot_pickle_work_with_several_workers():
     # Outside fit, pickling keeps the options (here one that pickles).
     kept = pickle.loads(pickle.dumps(search.set_params(callbacks=[NoImprovement(3)])))
     assert isinstance(kept.callbacks[0], NoImprovement)
+
+
+@pytest.mark.parametrize("cls", [BayesSearchCV, TPESearchCV])
+def test_cv_given_as_a_generator_of_splits_as_grid_search_takes_it(cls):
+    # A generator can be read once, and fit reads it before the search starts: the
+    # search found it empty ("Expected 3 splits, got 0").
+    X, y = load_iris(return_X_y=True)
+    space = {"C": loguniform(1e-2, 1e2)}
+    folds = KFold(3, shuffle=True, random_state=0)
+    given = cls(LogisticRegression(), space, n_iter=4, random_state=0, cv=folds.split(X, y))
+    reference = cls(LogisticRegression(), space, n_iter=4, random_state=0, cv=folds)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        given.fit(X, y)
+        reference.fit(X, y)
+    assert given.n_splits_ == 3
+    np.testing.assert_array_equal(
+        given.cv_results_["mean_test_score"], reference.cv_results_["mean_test_score"]
+    )
