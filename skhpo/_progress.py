@@ -99,14 +99,8 @@ class Progress:
         """Print the progress line of ``state`` (with ``verbose >= 1``)."""
         if self.verbose > 0 and self.entered is not None:
             # No time left: how many rows the remaining candidates take is not known.
-            entered = f"{self.entered()}/{state.n_iter} candidates entered"
-            line = progress_line(state, None).replace(
-                f"{state.n_candidates}/{state.n_iter} candidates",
-                f"{entered}, {state.n_candidates} rows",
-                1,
-            )
-            line = line.replace("no finished candidate yet", "none at max_resources yet", 1)
-            print(line, flush=True)
+            count = f"{self.entered()}/{state.n_iter} candidates entered, {state.n_candidates} rows"
+            print(progress_line(state, None, count, "none at max_resources yet"), flush=True)
         elif self.verbose > 0:
             print(progress_line(state, self.seconds_left(state.n_candidates)), flush=True)
 
@@ -118,7 +112,12 @@ class Progress:
         return per_candidate * max(self.n_total - n_done, 0)
 
 
-def progress_line(state: SearchState, seconds_left: float | None) -> str:
+def progress_line(
+    state: SearchState,
+    seconds_left: float | None,
+    count: str | None = None,
+    no_best: str = "no finished candidate yet",
+) -> str:
     """The line printed after each batch.
 
     Parameters
@@ -126,6 +125,10 @@ def progress_line(state: SearchState, seconds_left: float | None) -> str:
     state : SearchState
     seconds_left : float or None
         Estimated time until the last candidate; None when not known yet.
+    count : str or None
+        What was evaluated, in words (default ``"<n_candidates>/<n_iter> candidates"``).
+    no_best : str
+        Said while there is no best candidate.
 
     Examples
     --------
@@ -135,16 +138,15 @@ def progress_line(state: SearchState, seconds_left: float | None) -> str:
     >>> progress_line(state, 13.2)
     '[skhpo] 24/50 candidates, best 0.9712 (C=12.35, kernel=rbf), 12.3s elapsed, ~13s left'
     """
+    if count is None:
+        count = f"{state.n_candidates}/{state.n_iter} candidates"
     if state.best_params is None:
-        best = "no finished candidate yet"
+        best = no_best
     else:
         params = ", ".join(f"{name}={format_value(v)}" for name, v in state.best_params.items())
         best = f"best {format_value(state.best_score)} ({params})"
     left = "" if seconds_left is None else f", ~{_duration(seconds_left, 0)} left"
-    return (
-        f"[skhpo] {state.n_candidates}/{state.n_iter} candidates, {best}, "
-        f"{_duration(state.elapsed, 1)} elapsed{left}"
-    )
+    return f"[skhpo] {count}, {best}, {_duration(state.elapsed, 1)} elapsed{left}"
 
 
 def format_value(value: Any) -> str:
